@@ -1,0 +1,1 @@
+//! Check: cross-source consistency.

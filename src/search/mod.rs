@@ -1,0 +1,1 @@
+//! Search: claims and articles in the index.
