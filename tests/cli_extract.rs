@@ -54,6 +54,13 @@ fn reads_every_file_format_in_a_folder_recursively() {
         &gzip(b"{\"title\":\"Five\",\"text\":\"Body five.\"}\n"),
     );
     write(root, "ignored.csv", b"a,b\n");
+    write(root, ".concordignore", b"notes/\nREADME.md\n");
+    write(root, "README.md", b"About this folder\n\nNot an article.\n");
+    write(
+        root,
+        "notes/gold.jsonl",
+        b"{\"title\":\"gold\",\"text\":\"not an article\"}\n",
+    );
     let out = concord()
         .arg("extract")
         .arg("--json")

@@ -50,33 +50,40 @@ pub fn format_of(path: &Path) -> Option<(Format, bool)> {
     Some((format, gzipped))
 }
 
-/// Expands directories (recursively, in name order) into the article files below them.
-/// Files named on the command line are kept whatever their extension (and fail later with a
-/// clear reason when concord cannot read them).
+/// Name of the ignore file a folder may hold: `.gitignore` syntax, listing files and folders
+/// that a folder walk skips (notes, gold annotations, anything that is not an article).
+pub const IGNORE_FILE: &str = ".concordignore";
+
+/// Expands folders (recursively, in name order, skipping hidden entries and whatever a
+/// `.concordignore` lists) into the article files below them. Files named on the command
+/// line are kept whatever their extension (and fail later with a clear reason when concord
+/// cannot read them).
 pub fn expand_paths(paths: &[PathBuf]) -> Vec<Result<PathBuf, InputError>> {
     let mut out = Vec::new();
     for path in paths {
-        if path.is_dir() {
-            for entry in walkdir::WalkDir::new(path).sort_by_file_name() {
-                match entry {
-                    Ok(entry) if entry.file_type().is_file() => {
-                        let hidden = entry
-                            .file_name()
-                            .to_str()
-                            .is_some_and(|name| name.starts_with('.'));
-                        if !hidden && format_of(entry.path()).is_some() {
-                            out.push(Ok(entry.into_path()));
-                        }
-                    }
-                    Ok(_) => {}
-                    Err(err) => out.push(Err(InputError::new(
-                        err.path().unwrap_or(path).display().to_string(),
-                        format!("cannot read directory entry: {err}"),
-                    ))),
-                }
-            }
-        } else {
+        if !path.is_dir() {
             out.push(Ok(path.clone()));
+            continue;
+        }
+        let walker = ignore::WalkBuilder::new(path)
+            .standard_filters(false)
+            .hidden(true)
+            .add_custom_ignore_filename(IGNORE_FILE)
+            .sort_by_file_name(|a, b| a.cmp(b))
+            .build();
+        for entry in walker {
+            match entry {
+                Ok(entry) => {
+                    let is_file = entry.file_type().is_some_and(|t| t.is_file());
+                    if is_file && format_of(entry.path()).is_some() {
+                        out.push(Ok(entry.into_path()));
+                    }
+                }
+                Err(err) => out.push(Err(InputError::new(
+                    path.display().to_string(),
+                    format!("cannot read folder: {err}"),
+                ))),
+            }
         }
     }
     out
