@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 /// The files concord knows, with their embedded default contents.
 /// Add a line here when a rule family gains a file.
-pub const EMBEDDED: &[(&str, &str)] = &[];
+pub const EMBEDDED: &[(&str, &str)] = &[("fx/rates.tsv", include_str!("../../rules/fx/rates.tsv"))];
 
 /// Where a loaded rule file came from.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,8 +1,63 @@
 //! Store: articles (with their raw input and extraction) and claims in a tantivy index on disk.
+//!
+//! Layout: one tantivy index in the index directory, holding article documents and claim
+//! documents told apart by the `doc_type` field (see [`schema`]), so that one commit makes an
+//! article and its claims visible together. Beside tantivy's `meta.json` the file
+//! `concord.json` records the schema version (`{"schema_version": N, "concord_version": ...}`);
+//! an index of another version must be rebuilt with [`reindex`] (`concord reindex`).
+//!
+//! Writing: [`Store::writer`] takes tantivy's writer lock (one writer per index, across
+//! processes), loads the id → hash map of the stored articles from fast fields, and then
+//! [`StoreWriter::put`] decides per article, without searching the index:
+//! - same id, same content hash → [`PutStatus::Unchanged`], nothing written;
+//! - same id, other content → [`PutStatus::Replaced`]: the old article and its claims are
+//!   deleted and the new version added;
+//! - new id, same text as a stored article → [`PutStatus::Duplicate`]: the article is stored
+//!   with `duplicate_of` set (so `show` finds it and a re-put is `Unchanged`), but its claims
+//!   are not indexed as claim documents, so a republished wire story does not count twice;
+//! - otherwise [`PutStatus::Ingested`].
+//!
+//! Writes are committed every [`DEFAULT_COMMIT_EVERY`] articles and by [`StoreWriter::commit`]
+//! or [`StoreWriter::finish`]; a crash loses at most the uncommitted batch (tantivy commits
+//! are atomic). Dropping a writer without committing discards the uncommitted batch.
 
+pub mod facets;
+pub mod fx;
+mod read;
+mod reindex;
+pub mod schema;
+
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use crate::model::{Article, Extraction};
+use serde::{Deserialize, Serialize};
+use tantivy::directory::error::LockError;
+use tantivy::{DateTime, Index, IndexWriter, TantivyDocument, TantivyError, Term};
+
+use crate::model::{Article, Claim, Extraction};
+use fx::FxTable;
+pub use read::{ArticleIter, ArticleText, ClaimIter, Reader, Stats, StoredArticle, StoredItem};
+pub use reindex::{reindex, ReindexReport};
+use schema::{Fields, DOC_ARTICLE, DOC_CLAIM, SCHEMA_VERSION};
+
+/// Name of the concord meta file beside tantivy's `meta.json`.
+pub const META_FILE: &str = "concord.json";
+/// Articles put between automatic commits.
+pub const DEFAULT_COMMIT_EVERY: usize = 5_000;
+/// Indexing threads of the writer.
+pub const WRITER_THREADS: usize = 2;
+/// Memory budget of the writer, all threads together.
+pub const WRITER_MEMORY_BYTES: usize = 300_000_000;
+
+/// All known names of the party a name denotes (its canonical name and its aliases);
+/// empty or just the name itself when the name is unknown. Supplied by the alias table.
+pub type PartyNames = Arc<dyn Fn(&str) -> Vec<String> + Send + Sync>;
+
+/// A [`PartyNames`] that knows no aliases.
+pub fn no_aliases() -> PartyNames {
+    Arc::new(|_: &str| Vec::new())
+}
 
 /// The raw input an article was made from, kept so that a later concord can re-extract
 /// everything without fetching again.
@@ -36,6 +91,22 @@ pub enum StoreError {
     /// No index at the path.
     #[error("no concord index at {0}; run `concord ingest FILES...` to create one")]
     Missing(PathBuf),
+    /// The index was written with another schema version.
+    #[error("index {path} has schema version {found}, but this concord uses version {expected}; run `concord reindex --index {path}` to rebuild it from its stored inputs")]
+    SchemaVersion {
+        /// The index directory.
+        path: PathBuf,
+        /// Version recorded in the index.
+        found: u32,
+        /// Version this build uses.
+        expected: u32,
+    },
+    /// A tantivy index without a readable `concord.json`.
+    #[error("{0} holds an index without a readable concord.json (not written by this concord); run `concord reindex --index {0}` to rebuild it")]
+    NotConcord(PathBuf),
+    /// An article that cannot be stored.
+    #[error("cannot store article: {0}")]
+    Invalid(String),
     /// Anything else from tantivy or the file system.
     #[error("index {path}: {reason}")]
     Other {
@@ -46,46 +117,617 @@ pub enum StoreError {
     },
 }
 
+pub(crate) fn other(path: &Path, reason: impl std::fmt::Display) -> StoreError {
+    StoreError::Other {
+        path: path.to_path_buf(),
+        reason: reason.to_string(),
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct ConcordMeta {
+    schema_version: u32,
+    concord_version: String,
+}
+
 /// An index directory.
 pub struct Store {
     dir: PathBuf,
+    index: Index,
+    fields: Arc<Fields>,
 }
 
 impl Store {
     /// Opens the index at `dir`, creating it when absent.
     pub fn open_or_create(dir: &Path) -> Result<Store, StoreError> {
+        if dir.join("meta.json").is_file() {
+            return Store::open(dir);
+        }
+        Store::create(dir)
+    }
+
+    fn create(dir: &Path) -> Result<Store, StoreError> {
+        if dir.is_dir() {
+            let has_foreign = std::fs::read_dir(dir)
+                .map_err(|e| other(dir, e))?
+                .filter_map(Result::ok)
+                .any(|entry| entry.file_name() != META_FILE);
+            if has_foreign {
+                return Err(other(
+                    dir,
+                    "the directory is not empty and holds no index; give an empty or new directory",
+                ));
+            }
+        }
+        std::fs::create_dir_all(dir).map_err(|e| other(dir, e))?;
+        write_meta(dir, SCHEMA_VERSION)?;
+        let fields = Fields::build();
+        let index = Index::create_in_dir(dir, fields.schema.clone()).map_err(|e| other(dir, e))?;
+        schema::register_tokenizers(&index);
         Ok(Store {
             dir: dir.to_path_buf(),
+            index,
+            fields: Arc::new(fields),
         })
     }
 
-    /// Opens an existing index; [`StoreError::Missing`] when there is none.
+    /// Opens an existing index; [`StoreError::Missing`] when there is none,
+    /// [`StoreError::SchemaVersion`] when it was written with another schema.
     pub fn open(dir: &Path) -> Result<Store, StoreError> {
-        Err(StoreError::Missing(dir.to_path_buf()))
+        if !dir.join("meta.json").is_file() {
+            return Err(StoreError::Missing(dir.to_path_buf()));
+        }
+        let found = read_meta(dir)?;
+        if found != SCHEMA_VERSION {
+            return Err(StoreError::SchemaVersion {
+                path: dir.to_path_buf(),
+                found,
+                expected: SCHEMA_VERSION,
+            });
+        }
+        let index = Index::open_in_dir(dir).map_err(|e| other(dir, e))?;
+        schema::register_tokenizers(&index);
+        let fields = Fields::build();
+        if index.schema() != fields.schema {
+            return Err(StoreError::NotConcord(dir.to_path_buf()));
+        }
+        Ok(Store {
+            dir: dir.to_path_buf(),
+            index,
+            fields: Arc::new(fields),
+        })
     }
 
-    /// Takes the writer lock.
+    /// The index directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Takes the writer lock ([`StoreError::Locked`] when another writer holds it) with
+    /// [`WRITER_THREADS`] threads and [`WRITER_MEMORY_BYTES`] of memory.
     pub fn writer(&self) -> Result<StoreWriter, StoreError> {
-        Err(StoreError::Locked(self.dir.clone()))
+        self.writer_with(WRITER_THREADS, WRITER_MEMORY_BYTES)
+    }
+
+    /// Takes the writer lock with the given thread count and overall memory budget
+    /// (at least 15 MB per thread).
+    pub fn writer_with(
+        &self,
+        threads: usize,
+        memory_bytes: usize,
+    ) -> Result<StoreWriter, StoreError> {
+        let threads = threads.max(1);
+        let writer: IndexWriter<TantivyDocument> = self
+            .index
+            .writer_with_num_threads(threads, memory_bytes.max(threads * 15_000_000))
+            .map_err(|e| match e {
+                TantivyError::LockFailure(LockError::LockBusy, _) => {
+                    StoreError::Locked(self.dir.clone())
+                }
+                e => other(&self.dir, e),
+            })?;
+        let known = load_known(&self.index, &self.fields).map_err(|e| other(&self.dir, e))?;
+        Ok(StoreWriter {
+            dir: self.dir.clone(),
+            writer,
+            fields: self.fields.clone(),
+            known,
+            fx: FxTable::embedded().map_err(|e| other(&self.dir, e))?,
+            party_names: no_aliases(),
+            commit_every: DEFAULT_COMMIT_EVERY,
+            pending: 0,
+        })
+    }
+
+    /// A reader that follows commits (also those of a writer in another process, after a
+    /// short delay).
+    pub fn reader(&self) -> Result<Reader, StoreError> {
+        Reader::new(self.dir.clone(), self.index.clone(), self.fields.clone())
+    }
+}
+
+fn write_meta(dir: &Path, version: u32) -> Result<(), StoreError> {
+    let meta = ConcordMeta {
+        schema_version: version,
+        concord_version: env!("CARGO_PKG_VERSION").to_string(),
+    };
+    let json = serde_json::to_string_pretty(&meta).map_err(|e| other(dir, e))?;
+    std::fs::write(dir.join(META_FILE), json + "\n").map_err(|e| other(dir, e))
+}
+
+fn read_meta(dir: &Path) -> Result<u32, StoreError> {
+    let text = std::fs::read_to_string(dir.join(META_FILE))
+        .map_err(|_| StoreError::NotConcord(dir.to_path_buf()))?;
+    let meta: ConcordMeta =
+        serde_json::from_str(&text).map_err(|_| StoreError::NotConcord(dir.to_path_buf()))?;
+    Ok(meta.schema_version)
+}
+
+/// What the writer knows of a stored article.
+#[derive(Debug, Clone, Copy)]
+struct KnownArticle {
+    content_hash: u64,
+    text_hash: u64,
+}
+
+/// The writer's in-memory view of the stored articles.
+#[derive(Debug, Default)]
+struct Known {
+    by_id: HashMap<String, KnownArticle>,
+    /// Text hash → id of the first article with that text (not a duplicate itself).
+    first_by_text: HashMap<u64, String>,
+}
+
+fn load_known(index: &Index, fields: &Fields) -> tantivy::Result<Known> {
+    let reader = index
+        .reader_builder()
+        .reload_policy(tantivy::ReloadPolicy::Manual)
+        .try_into()?;
+    let searcher = reader.searcher();
+    let mut known = Known::default();
+    let mut id = String::new();
+    for segment in searcher.segment_readers() {
+        let fast = segment.fast_fields();
+        let Some(ids) = fast.str("article_id")? else {
+            continue;
+        };
+        let Some(content) = fast.column_opt::<u64>("content_hash")? else {
+            continue;
+        };
+        let Some(texts) = fast.column_opt::<u64>("text_hash")? else {
+            continue;
+        };
+        // Originals (not duplicates) are the ones whose text hash owns the first_by_text slot.
+        let duplicates = duplicate_docs(segment, fields)?;
+        for doc in segment.doc_ids_alive() {
+            let (Some(content_hash), Some(text_hash)) = (content.first(doc), texts.first(doc))
+            else {
+                continue;
+            };
+            let Some(ord) = ids.term_ords(doc).next() else {
+                continue;
+            };
+            id.clear();
+            ids.ord_to_str(ord, &mut id)?;
+            known.by_id.insert(
+                id.clone(),
+                KnownArticle {
+                    content_hash,
+                    text_hash,
+                },
+            );
+            if text_hash != EMPTY_TEXT_HASH && !duplicates.contains(&doc) {
+                known.first_by_text.entry(text_hash).or_insert(id.clone());
+            }
+        }
+    }
+    Ok(known)
+}
+
+/// Docs of a segment with a `duplicate_of` value.
+fn duplicate_docs(
+    segment: &tantivy::SegmentReader,
+    fields: &Fields,
+) -> tantivy::Result<std::collections::HashSet<u32>> {
+    let mut docs = std::collections::HashSet::new();
+    let inverted = segment.inverted_index(fields.duplicate_of)?;
+    let mut terms = inverted.terms().stream()?;
+    while terms.advance() {
+        let info = terms.value().clone();
+        let mut postings = inverted
+            .read_block_postings_from_terminfo(&info, tantivy::schema::IndexRecordOption::Basic)?;
+        loop {
+            let block = postings.docs();
+            if block.is_empty() {
+                break;
+            }
+            docs.extend(block.iter().copied());
+            postings.advance();
+        }
+    }
+    Ok(docs)
+}
+
+/// Text hash given to empty texts, which are never duplicates of each other.
+const EMPTY_TEXT_HASH: u64 = 0;
+
+fn hash64(parts: &[&str]) -> u64 {
+    let mut hasher = blake3::Hasher::new();
+    for part in parts {
+        hasher.update(&(part.len() as u64).to_le_bytes());
+        hasher.update(part.as_bytes());
+    }
+    let bytes = hasher.finalize();
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&bytes.as_bytes()[..8]);
+    u64::from_le_bytes(first).max(1)
+}
+
+/// Hash of an article's text (duplicate detection); [`EMPTY_TEXT_HASH`] for a blank text.
+fn text_hash(text: &str) -> u64 {
+    if text.trim().is_empty() {
+        EMPTY_TEXT_HASH
+    } else {
+        hash64(&[text])
+    }
+}
+
+/// Hash of everything that makes an article version: title, dates, source, URL, text.
+fn content_hash(article: &Article) -> u64 {
+    let opt = |o: &Option<String>| o.clone().unwrap_or_default();
+    hash64(&[
+        &opt(&article.title),
+        &opt(&article.published),
+        &opt(&article.modified),
+        &opt(&article.source),
+        &opt(&article.url),
+        &article.authors.join("\n"),
+        &article.text,
+    ])
+}
+
+/// Parses an ISO 8601 date (`YYYY-MM-DD`) or date-time (RFC 3339, or without an offset,
+/// read as UTC) into a tantivy date.
+pub fn parse_date(text: &str) -> Option<DateTime> {
+    let text = text.trim();
+    if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(text) {
+        return Some(DateTime::from_timestamp_secs(dt.timestamp()));
+    }
+    if let Ok(dt) = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f") {
+        return Some(DateTime::from_timestamp_secs(dt.and_utc().timestamp()));
+    }
+    if let Ok(dt) = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S") {
+        return Some(DateTime::from_timestamp_secs(dt.and_utc().timestamp()));
+    }
+    let date_part = text.get(..10).unwrap_or(text);
+    let date = chrono::NaiveDate::parse_from_str(date_part, "%Y-%m-%d").ok()?;
+    Some(DateTime::from_timestamp_secs(
+        date.and_hms_opt(0, 0, 0)?.and_utc().timestamp(),
+    ))
+}
+
+fn year_of(date: Option<DateTime>) -> Option<i32> {
+    use chrono::Datelike;
+    let secs = date?.into_timestamp_secs();
+    chrono::DateTime::from_timestamp(secs, 0).map(|d| d.year())
+}
+
+fn decimal_f64(d: Option<rust_decimal::Decimal>) -> Option<f64> {
+    use rust_decimal::prelude::ToPrimitive;
+    d.and_then(|d| d.to_f64()).filter(|f| f.is_finite())
+}
+
+/// The figure a claim is filtered and sorted by: the value, else the middle of low and high,
+/// else whichever bound is known.
+pub fn claim_figure(claim: &Claim) -> Option<f64> {
+    let amount = &claim.amount;
+    if let Some(value) = decimal_f64(amount.value) {
+        return Some(value);
+    }
+    match (decimal_f64(amount.low), decimal_f64(amount.high)) {
+        (Some(low), Some(high)) => Some((low + high) / 2.0),
+        (Some(low), None) => Some(low),
+        (None, Some(high)) => Some(high),
+        (None, None) => None,
     }
 }
 
 /// The single writer of an index. Writes become visible and durable at [`StoreWriter::commit`].
-pub struct StoreWriter {}
+pub struct StoreWriter {
+    dir: PathBuf,
+    writer: IndexWriter<TantivyDocument>,
+    fields: Arc<Fields>,
+    known: Known,
+    fx: FxTable,
+    party_names: PartyNames,
+    commit_every: usize,
+    pending: usize,
+}
 
 impl StoreWriter {
+    /// Sets the alias lookup used to index party aliases (so that "AWS" finds
+    /// "Amazon Web Services").
+    pub fn set_party_names(&mut self, party_names: PartyNames) {
+        self.party_names = party_names;
+    }
+
+    /// Sets the exchange-rate table (e.g. from `--rules`).
+    pub fn set_fx(&mut self, fx: FxTable) {
+        self.fx = fx;
+    }
+
+    /// Sets how many articles are put between automatic commits (0: never automatically).
+    pub fn set_commit_every(&mut self, articles: usize) {
+        self.commit_every = articles;
+    }
+
+    /// Articles put since the last commit.
+    pub fn pending(&self) -> usize {
+        self.pending
+    }
+
     /// Adds, replaces or skips one article with its extraction and raw input.
     pub fn put(
         &mut self,
-        _article: &Article,
-        _extraction: &Extraction,
-        _raw: &RawInput,
+        article: &Article,
+        extraction: &Extraction,
+        raw: &RawInput,
     ) -> Result<PutStatus, StoreError> {
-        Ok(PutStatus::Ingested)
+        if article.id.trim().is_empty() {
+            return Err(StoreError::Invalid(format!(
+                "article from {:?} has no id",
+                article.input
+            )));
+        }
+        let content = content_hash(article);
+        let text = text_hash(&article.text);
+        let mut status = PutStatus::Ingested;
+        if let Some(old) = self.known.by_id.get(&article.id).copied() {
+            if old.content_hash == content {
+                return Ok(PutStatus::Unchanged);
+            }
+            self.writer
+                .delete_term(Term::from_field_text(self.fields.article_id, &article.id));
+            if self.known.first_by_text.get(&old.text_hash) == Some(&article.id) {
+                self.known.first_by_text.remove(&old.text_hash);
+            }
+            status = PutStatus::Replaced;
+        }
+        let duplicate_of = match self.known.first_by_text.get(&text) {
+            Some(first) if text != EMPTY_TEXT_HASH && first != &article.id => Some(first.clone()),
+            _ => None,
+        };
+        if let (Some(first), PutStatus::Ingested) = (&duplicate_of, &status) {
+            status = PutStatus::Duplicate(first.clone());
+        }
+        self.add_article(
+            article,
+            extraction,
+            raw,
+            content,
+            text,
+            duplicate_of.as_deref(),
+        )?;
+        self.known.by_id.insert(
+            article.id.clone(),
+            KnownArticle {
+                content_hash: content,
+                text_hash: text,
+            },
+        );
+        if duplicate_of.is_none() && text != EMPTY_TEXT_HASH {
+            self.known
+                .first_by_text
+                .entry(text)
+                .or_insert_with(|| article.id.clone());
+        }
+        self.pending += 1;
+        if self.commit_every > 0 && self.pending >= self.commit_every {
+            self.commit()?;
+        }
+        Ok(status)
+    }
+
+    fn add_article(
+        &mut self,
+        article: &Article,
+        extraction: &Extraction,
+        raw: &RawInput,
+        content: u64,
+        text: u64,
+        duplicate_of: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let f = &*self.fields;
+        let published = article.published.as_deref().and_then(parse_date);
+        let mut doc = TantivyDocument::new();
+        doc.add_text(f.doc_type, DOC_ARTICLE);
+        doc.add_text(f.article_id, &article.id);
+        if let Some(url) = &article.url {
+            doc.add_text(f.url, url);
+        }
+        if let Some(source) = &article.source {
+            doc.add_text(f.source, source);
+        }
+        if let Some(title) = &article.title {
+            doc.add_text(f.title, title);
+        }
+        for author in &article.authors {
+            doc.add_text(f.authors, author);
+        }
+        if let Some(date) = published {
+            doc.add_date(f.published, date);
+        }
+        if let Some(language) = &article.language {
+            doc.add_text(f.language, language);
+        }
+        doc.add_text(f.text, &article.text);
+        doc.add_u64(f.text_hash, text);
+        doc.add_u64(f.content_hash, content);
+        if let Some(first) = duplicate_of {
+            doc.add_text(f.duplicate_of, first);
+        }
+        let json = serde_json::to_string(article).map_err(|e| other(&self.dir, e))?;
+        doc.add_text(f.article, json);
+        // Claims live in their own documents, except for duplicates, which have none.
+        let stored_extraction = if duplicate_of.is_some() {
+            serde_json::to_string(extraction)
+        } else {
+            serde_json::to_string(&ExtractionWithoutClaims::from(extraction))
+        }
+        .map_err(|e| other(&self.dir, e))?;
+        doc.add_text(f.extraction, stored_extraction);
+        doc.add_text(f.raw_format, &raw.format);
+        doc.add_text(f.raw_body, &raw.body);
+        self.add(doc)?;
+        if duplicate_of.is_none() {
+            for claim in &extraction.claims {
+                let doc = self.claim_doc(article, claim, published)?;
+                self.add(doc)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn add(&mut self, doc: TantivyDocument) -> Result<(), StoreError> {
+        self.writer
+            .add_document(doc)
+            .map(|_| ())
+            .map_err(|e| other(&self.dir, e))
+    }
+
+    fn claim_doc(
+        &mut self,
+        article: &Article,
+        claim: &Claim,
+        published: Option<DateTime>,
+    ) -> Result<TantivyDocument, StoreError> {
+        let f = &*self.fields;
+        let mut doc = TantivyDocument::new();
+        doc.add_text(f.doc_type, DOC_CLAIM);
+        doc.add_text(f.article_id, &article.id);
+        doc.add_text(f.claim_id, &claim.id);
+        if let Some(source) = &article.source {
+            doc.add_text(f.source, source);
+        }
+        if let Some(title) = &article.title {
+            doc.add_text(f.title, title);
+        }
+        if let Some(date) = published {
+            doc.add_date(f.published, date);
+        }
+        doc.add_text(f.kind, claim.kind.as_str());
+        let amount = &claim.amount;
+        if let Some(currency) = &amount.currency {
+            doc.add_text(f.currency, currency.to_ascii_uppercase());
+        }
+        let figure = claim_figure(claim);
+        if let Some(value) = figure {
+            doc.add_f64(f.value, value);
+        }
+        if let Some(low) = decimal_f64(amount.low) {
+            doc.add_f64(f.low, low);
+        }
+        if let Some(high) = decimal_f64(amount.high) {
+            doc.add_f64(f.high, high);
+        }
+        if let (Some(value), Some(currency)) = (figure, &amount.currency) {
+            if let Some(usd) = self.fx.to_usd(currency, year_of(published), value) {
+                doc.add_f64(f.value_usd, usd);
+            }
+        }
+        for party in &claim.parties {
+            doc.add_text(f.parties, &party.name);
+            doc.add_text(f.party_names, &party.name);
+            for alias in (self.party_names)(&party.name) {
+                if alias != party.name {
+                    doc.add_text(f.party_names, alias);
+                }
+            }
+            for role in &party.roles {
+                doc.add_text(f.roles, role);
+            }
+        }
+        if let Some(months) = claim.term_months {
+            doc.add_u64(f.term_months, u64::from(months));
+        }
+        if let Some(year) = claim.start_year {
+            doc.add_i64(f.start_year, i64::from(year));
+        }
+        if let Some(attribution) = &claim.attribution {
+            doc.add_text(f.attribution, attribution);
+        }
+        doc.add_bool(f.hedged, claim.hedged);
+        doc.add_bool(f.negated, claim.negated);
+        doc.add_bool(f.disputed, claim.disputed);
+        doc.add_text(f.sentence, &claim.sentence.text);
+        let sourced = SourcedClaimRef {
+            claim,
+            article_id: &article.id,
+            url: article.url.as_deref(),
+            source: article.source.as_deref(),
+            title: article.title.as_deref(),
+            published: article.published.as_deref(),
+        };
+        let json = serde_json::to_string(&sourced).map_err(|e| other(&self.dir, e))?;
+        doc.add_text(f.claim, json);
+        Ok(doc)
     }
 
     /// Commits everything put since the last commit.
     pub fn commit(&mut self) -> Result<(), StoreError> {
+        self.writer.commit().map_err(|e| other(&self.dir, e))?;
+        self.pending = 0;
         Ok(())
+    }
+
+    /// Commits, waits for background merges and releases the lock.
+    pub fn finish(mut self) -> Result<(), StoreError> {
+        self.commit()?;
+        let dir = self.dir.clone();
+        self.writer
+            .wait_merging_threads()
+            .map_err(|e| other(&dir, e))
+    }
+
+    /// Drops everything put since the last commit and releases the lock.
+    pub fn abandon(mut self) -> Result<(), StoreError> {
+        self.writer
+            .rollback()
+            .map(|_| ())
+            .map_err(|e| other(&self.dir, e))
+    }
+}
+
+/// A [`SourcedClaim`] serialised from borrowed parts (same JSON).
+#[derive(Serialize)]
+struct SourcedClaimRef<'a> {
+    #[serde(flatten)]
+    claim: &'a Claim,
+    article_id: &'a str,
+    url: Option<&'a str>,
+    source: Option<&'a str>,
+    title: Option<&'a str>,
+    published: Option<&'a str>,
+}
+
+/// An [`Extraction`] serialised without its claims (which have their own documents).
+#[derive(Serialize)]
+struct ExtractionWithoutClaims<'a> {
+    money: &'a [crate::model::Money],
+    parties: &'a [crate::model::Party],
+    terms: &'a [crate::model::Term],
+    dates: &'a [crate::model::DateMention],
+    claims: &'a [Claim],
+}
+
+impl<'a> From<&'a Extraction> for ExtractionWithoutClaims<'a> {
+    fn from(e: &'a Extraction) -> Self {
+        ExtractionWithoutClaims {
+            money: &e.money,
+            parties: &e.parties,
+            terms: &e.terms,
+            dates: &e.dates,
+            claims: &[],
+        }
     }
 }

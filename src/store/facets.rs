@@ -1,0 +1,103 @@
+//! A collector counting the values of string fast fields (kind, party, source, currency)
+//! over the matching documents.
+
+use std::collections::{BTreeMap, HashMap};
+
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::StrColumn;
+use tantivy::{DocId, Score, SegmentReader};
+
+/// Counts, per named string fast field, how many matching documents carry each value.
+#[derive(Debug, Clone)]
+pub struct FacetCollector {
+    fields: Vec<String>,
+}
+
+impl FacetCollector {
+    /// Counts the values of these string fast fields.
+    pub fn new<S: Into<String>>(fields: impl IntoIterator<Item = S>) -> FacetCollector {
+        FacetCollector {
+            fields: fields.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+/// Per field (in the collector's order): value → number of matching documents.
+pub type FacetCounts = Vec<BTreeMap<String, u64>>;
+
+/// Per-segment part of [`FacetCollector`].
+pub struct FacetSegmentCollector {
+    columns: Vec<Option<(StrColumn, Vec<u64>)>>,
+}
+
+impl Collector for FacetCollector {
+    type Fruit = FacetCounts;
+    type Child = FacetSegmentCollector;
+
+    fn for_segment(
+        &self,
+        _segment_local_id: u32,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<FacetSegmentCollector> {
+        let mut columns = Vec::with_capacity(self.fields.len());
+        for field in &self.fields {
+            let column = segment.fast_fields().str(field)?;
+            columns.push(column.map(|c| {
+                let terms = c.num_terms();
+                (c, vec![0u64; terms])
+            }));
+        }
+        Ok(FacetSegmentCollector { columns })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<FacetCounts>) -> tantivy::Result<FacetCounts> {
+        let mut merged: FacetCounts = vec![BTreeMap::new(); self.fields.len()];
+        for fruit in fruits {
+            for (into, counts) in merged.iter_mut().zip(fruit) {
+                for (value, count) in counts {
+                    *into.entry(value).or_insert(0) += count;
+                }
+            }
+        }
+        Ok(merged)
+    }
+}
+
+impl SegmentCollector for FacetSegmentCollector {
+    type Fruit = FacetCounts;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        for (column, counts) in self.columns.iter_mut().flatten() {
+            for ord in column.term_ords(doc) {
+                if let Some(count) = counts.get_mut(ord as usize) {
+                    *count += 1;
+                }
+            }
+        }
+    }
+
+    fn harvest(self) -> FacetCounts {
+        let mut out = Vec::with_capacity(self.columns.len());
+        for column in self.columns {
+            let mut map: HashMap<String, u64> = HashMap::new();
+            if let Some((column, counts)) = column {
+                let mut value = String::new();
+                for (ord, count) in counts.into_iter().enumerate() {
+                    if count == 0 {
+                        continue;
+                    }
+                    value.clear();
+                    if column.ord_to_str(ord as u64, &mut value).unwrap_or(false) {
+                        *map.entry(value.clone()).or_insert(0) += count;
+                    }
+                }
+            }
+            out.push(map.into_iter().collect());
+        }
+        out
+    }
+}

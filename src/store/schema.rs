@@ -1,0 +1,265 @@
+//! The index schema, built in one place, and the tokenizers it needs.
+//!
+//! One tantivy index holds two kinds of document, told apart by the `doc_type` field
+//! (`article` or `claim`). Article fields and claim-only fields are listed below; a field
+//! that both kinds carry (`article_id`, `source`, `title`, `published`) means the same on both.
+//!
+//! Bump [`SCHEMA_VERSION`] whenever a field is added, removed or indexed differently: an index
+//! written with another version must be rebuilt with `concord reindex`, which reads only the
+//! stored fields `article`, `extraction`, `raw_format` and `raw_body` (keep those names).
+
+use tantivy::schema::{
+    DateOptions, DateTimePrecision, Field, IndexRecordOption, NumericOptions, Schema,
+    TextFieldIndexing, TextOptions, FAST, INDEXED, STORED,
+};
+use tantivy::tokenizer::{LowerCaser, RawTokenizer, TextAnalyzer};
+use tantivy::Index;
+
+/// Version of the schema below; recorded in the index's `concord.json`.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// `doc_type` value of article documents.
+pub const DOC_ARTICLE: &str = "article";
+/// `doc_type` value of claim documents.
+pub const DOC_CLAIM: &str = "claim";
+
+/// Tokenizer for exact-match names (source, party, currency): the whole value, lower-cased.
+pub const LOWER_RAW: &str = "lower_raw";
+/// Tokenizer for prose (titles, article text, claim sentences): words, lower-cased, stemmed.
+pub const PROSE: &str = "en_stem";
+/// Tokenizer for party names and aliases: words, lower-cased, not stemmed.
+pub const NAMES: &str = "default";
+
+/// Every field of the schema, resolved once.
+#[derive(Debug, Clone)]
+pub struct Fields {
+    /// The schema itself.
+    pub schema: Schema,
+    /// `article` or `claim`.
+    pub doc_type: Field,
+    /// Article id (on articles and on their claims). Fast: loaded at writer open.
+    pub article_id: Field,
+    /// Claim id (claims only).
+    pub claim_id: Field,
+    /// Article URL, exact (articles only).
+    pub url: Field,
+    /// Source, lower-cased for matching; the fast column keeps the original spelling.
+    pub source: Field,
+    /// Title (prose).
+    pub title: Field,
+    /// Authors (articles only).
+    pub authors: Field,
+    /// Published date (seconds precision, fast).
+    pub published: Field,
+    /// Language code (articles only).
+    pub language: Field,
+    /// Article text (prose, articles only, not stored here: it is in `article`).
+    pub text: Field,
+    /// 64-bit blake3 prefix of the text (articles only, fast).
+    pub text_hash: Field,
+    /// 64-bit blake3 prefix of title, published, source, URL and text (articles only, fast).
+    pub content_hash: Field,
+    /// Id of the article this one repeats (articles only, stored).
+    pub duplicate_of: Field,
+    /// Stored article JSON (the [`crate::model::Article`]).
+    pub article: Field,
+    /// Stored extraction JSON. Claims are left out of it when they have claim documents.
+    pub extraction: Field,
+    /// Stored raw input format.
+    pub raw_format: Field,
+    /// Stored raw input body.
+    pub raw_body: Field,
+    /// Claim kind (snake_case, fast).
+    pub kind: Field,
+    /// Currency code, upper-case (fast).
+    pub currency: Field,
+    /// The claim's figure: the value, else the middle of low and high, else the known bound.
+    pub value: Field,
+    /// Lower end of the amount.
+    pub low: Field,
+    /// Upper end of the amount.
+    pub high: Field,
+    /// `value` in US dollars at the yearly average rate (approximate).
+    pub value_usd: Field,
+    /// Canonical party names (exact, lower-cased for matching; fast keeps the spelling).
+    pub parties: Field,
+    /// Canonical party names and their aliases, as words.
+    pub party_names: Field,
+    /// Party roles (`payer`, `debtor`, ...).
+    pub roles: Field,
+    /// Contract term in months.
+    pub term_months: Field,
+    /// Start year.
+    pub start_year: Field,
+    /// Attribution ("Reuters"), exact, lower-cased.
+    pub attribution: Field,
+    /// Hedged flag.
+    pub hedged: Field,
+    /// Negated flag.
+    pub negated: Field,
+    /// Disputed flag.
+    pub disputed: Field,
+    /// Claim sentence (prose with positions; not stored: it is in `claim`).
+    pub sentence: Field,
+    /// Stored claim JSON (a [`crate::model::SourcedClaim`]).
+    pub claim: Field,
+}
+
+fn exact(fast: bool) -> TextOptions {
+    let options = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(LOWER_RAW)
+            .set_fieldnorms(false)
+            .set_index_option(IndexRecordOption::Basic),
+    );
+    if fast {
+        options.set_fast(None)
+    } else {
+        options
+    }
+}
+
+fn words(tokenizer: &str, positions: bool) -> TextOptions {
+    let record = if positions {
+        IndexRecordOption::WithFreqsAndPositions
+    } else {
+        IndexRecordOption::WithFreqs
+    };
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(tokenizer)
+            .set_index_option(record),
+    )
+}
+
+impl Fields {
+    /// Builds the schema of [`SCHEMA_VERSION`].
+    pub fn build() -> Fields {
+        let mut b = Schema::builder();
+        let raw_string = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer("raw")
+                .set_fieldnorms(false)
+                .set_index_option(IndexRecordOption::Basic),
+        );
+        let doc_type = b.add_text_field("doc_type", raw_string.clone());
+        let article_id = b.add_text_field("article_id", raw_string.clone().set_fast(None));
+        let claim_id = b.add_text_field("claim_id", raw_string.clone());
+        let url = b.add_text_field("url", raw_string.clone());
+        let source = b.add_text_field("source", exact(true));
+        let title = b.add_text_field("title", words(PROSE, true));
+        let authors = b.add_text_field("authors", words(NAMES, false));
+        let date = DateOptions::default()
+            .set_indexed()
+            .set_fast()
+            .set_precision(DateTimePrecision::Seconds);
+        let published = b.add_date_field("published", date);
+        let language = b.add_text_field("language", exact(false));
+        let text = b.add_text_field("text", words(PROSE, true));
+        let text_hash = b.add_u64_field("text_hash", FAST);
+        let content_hash = b.add_u64_field("content_hash", FAST);
+        let duplicate_of = b.add_text_field("duplicate_of", raw_string.clone().set_stored());
+        let article = b.add_text_field("article", STORED);
+        let extraction = b.add_text_field("extraction", STORED);
+        let raw_format = b.add_text_field("raw_format", STORED);
+        let raw_body = b.add_text_field("raw_body", STORED);
+        let kind = b.add_text_field("kind", exact(true));
+        let currency = b.add_text_field("currency", exact(true));
+        let value = b.add_f64_field("value", FAST);
+        let low = b.add_f64_field("low", FAST);
+        let high = b.add_f64_field("high", FAST);
+        let value_usd = b.add_f64_field("value_usd", FAST);
+        let parties = b.add_text_field("parties", exact(true));
+        let party_names = b.add_text_field("party_names", words(NAMES, true));
+        let roles = b.add_text_field("roles", exact(false));
+        let term_months = b.add_u64_field("term_months", FAST | INDEXED);
+        let start_year = b.add_i64_field("start_year", FAST | INDEXED);
+        let attribution = b.add_text_field("attribution", exact(false));
+        let flag = NumericOptions::default().set_fast().set_indexed();
+        let hedged = b.add_bool_field("hedged", flag.clone());
+        let negated = b.add_bool_field("negated", flag.clone());
+        let disputed = b.add_bool_field("disputed", flag);
+        let sentence = b.add_text_field("sentence", words(PROSE, true));
+        let claim = b.add_text_field("claim", STORED);
+        Fields {
+            schema: b.build(),
+            doc_type,
+            article_id,
+            claim_id,
+            url,
+            source,
+            title,
+            authors,
+            published,
+            language,
+            text,
+            text_hash,
+            content_hash,
+            duplicate_of,
+            article,
+            extraction,
+            raw_format,
+            raw_body,
+            kind,
+            currency,
+            value,
+            low,
+            high,
+            value_usd,
+            parties,
+            party_names,
+            roles,
+            term_months,
+            start_year,
+            attribution,
+            hedged,
+            negated,
+            disputed,
+            sentence,
+            claim,
+        }
+    }
+}
+
+/// The stored article fields, found by name in any concord schema version (what
+/// `reindex` reads).
+#[derive(Debug, Clone, Copy)]
+pub struct StoredFields {
+    /// `doc_type`.
+    pub doc_type: Field,
+    /// `article`.
+    pub article: Field,
+    /// `extraction`.
+    pub extraction: Field,
+    /// `raw_format`.
+    pub raw_format: Field,
+    /// `raw_body`.
+    pub raw_body: Field,
+    /// `duplicate_of`.
+    pub duplicate_of: Option<Field>,
+}
+
+impl StoredFields {
+    /// Finds the fields by name; `None` when the schema lacks one of the required ones.
+    pub fn from_schema(schema: &Schema) -> Option<StoredFields> {
+        Some(StoredFields {
+            doc_type: schema.get_field("doc_type").ok()?,
+            article: schema.get_field("article").ok()?,
+            extraction: schema.get_field("extraction").ok()?,
+            raw_format: schema.get_field("raw_format").ok()?,
+            raw_body: schema.get_field("raw_body").ok()?,
+            duplicate_of: schema.get_field("duplicate_of").ok(),
+        })
+    }
+}
+
+/// Registers the tokenizers the schema names beyond tantivy's defaults.
+/// Must be called on every [`Index`] opened or created.
+pub fn register_tokenizers(index: &Index) {
+    index.tokenizers().register(
+        LOWER_RAW,
+        TextAnalyzer::builder(RawTokenizer::default())
+            .filter(LowerCaser)
+            .build(),
+    );
+}

@@ -1,0 +1,366 @@
+//! The tantivy store against a real index in a temporary directory.
+
+mod common;
+
+use common::{aliases, article, claim, extraction, raw};
+use concord::model::{Article, ClaimKind, Extraction};
+use concord::store::{reindex, PutStatus, Store, StoreError, StoredItem, META_FILE};
+
+fn twitter_article() -> (Article, Extraction) {
+    let a = article(
+        "ledger-1",
+        "The Ledger Post",
+        "2023-03-01",
+        "Twitter stops paying its AWS bill",
+        "Twitter owes Amazon Web Services $70 million. The bill is overdue.",
+    );
+    let e = extraction(vec![claim(
+        "ledger-1",
+        1,
+        ClaimKind::Debt,
+        "USD",
+        "70000000",
+        &["Twitter", "Amazon Web Services"],
+        "Twitter owes Amazon Web Services $70 million.",
+    )]);
+    (a, e)
+}
+
+#[test]
+fn put_is_idempotent_and_survives_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open_or_create(dir.path()).unwrap();
+    let (a, e) = twitter_article();
+    let mut writer = store.writer().unwrap();
+    assert_eq!(writer.put(&a, &e, &raw(&a)).unwrap(), PutStatus::Ingested);
+    assert_eq!(writer.put(&a, &e, &raw(&a)).unwrap(), PutStatus::Unchanged);
+    writer.finish().unwrap();
+
+    // A new writer loads the known articles from the index.
+    let store = Store::open(dir.path()).unwrap();
+    let mut writer = store.writer().unwrap();
+    assert_eq!(writer.put(&a, &e, &raw(&a)).unwrap(), PutStatus::Unchanged);
+    writer.finish().unwrap();
+
+    let reader = store.reader().unwrap();
+    let stats = reader.stats().unwrap();
+    assert_eq!(stats.articles, 1);
+    assert_eq!(stats.claims, 1);
+    assert_eq!(stats.claims_by_kind.get("debt"), Some(&1));
+    assert_eq!(stats.claims_by_party.get("Amazon Web Services"), Some(&1));
+    assert_eq!(stats.claims_by_source.get("The Ledger Post"), Some(&1));
+    assert_eq!(stats.articles_by_source.get("The Ledger Post"), Some(&1));
+    assert!(stats.index_bytes > 0);
+}
+
+#[test]
+fn changed_content_replaces_article_and_its_claims() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open_or_create(dir.path()).unwrap();
+    let (a, e) = twitter_article();
+    let mut writer = store.writer().unwrap();
+    writer.put(&a, &e, &raw(&a)).unwrap();
+    writer.commit().unwrap();
+
+    let mut changed = a.clone();
+    changed.text = "Twitter owes Amazon Web Services $80 million, a correction says.".into();
+    let e2 = extraction(vec![claim(
+        "ledger-1",
+        2,
+        ClaimKind::Debt,
+        "USD",
+        "80000000",
+        &["Twitter"],
+        "Twitter owes Amazon Web Services $80 million, a correction says.",
+    )]);
+    assert_eq!(
+        writer.put(&changed, &e2, &raw(&changed)).unwrap(),
+        PutStatus::Replaced
+    );
+    writer.finish().unwrap();
+
+    let reader = store.reader().unwrap();
+    assert!(
+        reader.get("ledger-1#1").unwrap().is_none(),
+        "old claim gone"
+    );
+    assert!(matches!(
+        reader.get("ledger-1#2").unwrap(),
+        Some(StoredItem::Claim(_))
+    ));
+    let Some(StoredItem::Article(stored)) = reader.get("ledger-1").unwrap() else {
+        panic!("article missing");
+    };
+    assert_eq!(stored.article.text, changed.text);
+    assert_eq!(stored.extraction.claims.len(), 1);
+    assert_eq!(stored.extraction.claims[0].id, "ledger-1#2");
+    let stats = reader.stats().unwrap();
+    assert_eq!((stats.articles, stats.claims), (1, 1));
+}
+
+#[test]
+fn same_text_under_new_id_is_a_duplicate_without_claims() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open_or_create(dir.path()).unwrap();
+    let (a, e) = twitter_article();
+    let mut copy = a.clone();
+    copy.id = "mirror-9".into();
+    copy.source = Some("Mirror Daily".into());
+    let mut writer = store.writer().unwrap();
+    writer.put(&a, &e, &raw(&a)).unwrap();
+    assert_eq!(
+        writer.put(&copy, &e, &raw(&copy)).unwrap(),
+        PutStatus::Duplicate("ledger-1".into())
+    );
+    assert_eq!(
+        writer.put(&copy, &e, &raw(&copy)).unwrap(),
+        PutStatus::Unchanged
+    );
+    writer.finish().unwrap();
+
+    // Re-opened writers know the original and the duplicate apart.
+    let mut writer = store.writer().unwrap();
+    let mut third = a.clone();
+    third.id = "third-3".into();
+    assert_eq!(
+        writer.put(&third, &e, &raw(&third)).unwrap(),
+        PutStatus::Duplicate("ledger-1".into())
+    );
+    writer.finish().unwrap();
+
+    let reader = store.reader().unwrap();
+    let stats = reader.stats().unwrap();
+    assert_eq!(stats.articles, 3);
+    assert_eq!(stats.duplicates, 2);
+    assert_eq!(stats.claims, 1);
+    let Some(StoredItem::Article(stored)) = reader.get("mirror-9").unwrap() else {
+        panic!("duplicate not stored");
+    };
+    assert_eq!(stored.duplicate_of.as_deref(), Some("ledger-1"));
+    assert_eq!(
+        stored.extraction.claims.len(),
+        1,
+        "duplicates keep their extraction"
+    );
+}
+
+#[test]
+fn empty_texts_are_not_duplicates_of_each_other() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open_or_create(dir.path()).unwrap();
+    let mut writer = store.writer().unwrap();
+    let a = article("a", "S", "2020-01-01", "A", "");
+    let b = article("b", "S", "2020-01-01", "B", "  ");
+    let none = Extraction::default();
+    assert_eq!(
+        writer.put(&a, &none, &raw(&a)).unwrap(),
+        PutStatus::Ingested
+    );
+    assert_eq!(
+        writer.put(&b, &none, &raw(&b)).unwrap(),
+        PutStatus::Ingested
+    );
+}
+
+#[test]
+fn article_without_id_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open_or_create(dir.path()).unwrap();
+    let mut writer = store.writer().unwrap();
+    let a = article("", "S", "2020-01-01", "A", "text");
+    let err = writer
+        .put(&a, &Extraction::default(), &raw(&a))
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Invalid(_)), "{err}");
+}
+
+#[test]
+fn second_writer_is_locked_out_until_the_first_is_dropped() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open_or_create(dir.path()).unwrap();
+    let first = store.writer().unwrap();
+    let other = Store::open(dir.path()).unwrap();
+    let err = other.writer().err().expect("second writer must fail");
+    assert!(matches!(err, StoreError::Locked(_)), "{err}");
+    assert!(err
+        .to_string()
+        .contains("locked by another concord process"));
+    drop(first);
+    assert!(other.writer().is_ok());
+}
+
+#[test]
+fn missing_index_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = Store::open(&dir.path().join("nothing")).err().unwrap();
+    assert!(matches!(err, StoreError::Missing(_)), "{err}");
+    assert!(err.to_string().contains("concord ingest"));
+}
+
+#[test]
+fn other_schema_version_asks_for_reindex() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(Store::open_or_create(dir.path()).unwrap());
+    std::fs::write(
+        dir.path().join(META_FILE),
+        r#"{"schema_version": 999, "concord_version": "9.9.9"}"#,
+    )
+    .unwrap();
+    let err = Store::open(dir.path()).err().unwrap();
+    assert!(
+        matches!(err, StoreError::SchemaVersion { found: 999, .. }),
+        "{err}"
+    );
+    assert!(err.to_string().contains("concord reindex"), "{err}");
+    assert!(Store::open_or_create(dir.path()).is_err());
+}
+
+#[test]
+fn reindex_rebuilds_from_stored_raw_inputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("idx");
+    let store = Store::open_or_create(&index).unwrap();
+    let mut writer = store.writer().unwrap();
+    let (a, e) = twitter_article();
+    let b = article(
+        "b-2",
+        "Wire",
+        "2021-06-30",
+        "Quiet day",
+        "Nothing happened.",
+    );
+    writer.put(&a, &e, &raw(&a)).unwrap();
+    writer.put(&b, &Extraction::default(), &raw(&b)).unwrap();
+    writer.finish().unwrap();
+    drop(store);
+    std::fs::write(
+        index.join(META_FILE),
+        r#"{"schema_version": 0, "concord_version": "0.0.1"}"#,
+    )
+    .unwrap();
+    assert!(Store::open(&index).is_err());
+
+    // The new extractor finds one payment claim per article that mentions "owes".
+    let extract = |article: &Article| {
+        let claims = if article.text.contains("owes") {
+            vec![claim(
+                &article.id,
+                7,
+                ClaimKind::Payment,
+                "USD",
+                "1",
+                &["Twitter"],
+                &article.text,
+            )]
+        } else {
+            Vec::new()
+        };
+        extraction(claims)
+    };
+    let report = reindex(&index, &extract, aliases()).unwrap();
+    assert_eq!(report.articles, 2);
+    assert_eq!(report.claims, 1);
+
+    let store = Store::open(&index).unwrap();
+    let reader = store.reader().unwrap();
+    let stats = reader.stats().unwrap();
+    assert_eq!((stats.articles, stats.claims), (2, 1));
+    assert_eq!(stats.claims_by_kind.get("payment"), Some(&1));
+    let Some(StoredItem::Article(stored)) = reader.get("ledger-1").unwrap() else {
+        panic!("article lost in reindex");
+    };
+    assert_eq!(stored.raw(), raw(&a));
+    assert!(!dir.path().join("idx.reindex").exists());
+}
+
+#[test]
+fn reader_sees_commits_of_an_open_writer_and_not_uncommitted_puts() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open_or_create(dir.path()).unwrap();
+    let reader = store.reader().unwrap();
+    assert_eq!(reader.stats().unwrap().articles, 0);
+    let mut writer = store.writer().unwrap();
+    let (a, e) = twitter_article();
+    writer.put(&a, &e, &raw(&a)).unwrap();
+    reader.reload().unwrap();
+    assert_eq!(reader.stats().unwrap().articles, 0, "not committed yet");
+    writer.commit().unwrap();
+    reader.reload().unwrap();
+    assert_eq!(reader.stats().unwrap().articles, 1);
+
+    // An uncommitted put is lost when the writer goes away; the committed one stays.
+    let b = article(
+        "b-2",
+        "Wire",
+        "2021-06-30",
+        "Quiet day",
+        "Nothing happened.",
+    );
+    writer.put(&b, &Extraction::default(), &raw(&b)).unwrap();
+    drop(writer);
+    let reopened = Store::open(dir.path()).unwrap().reader().unwrap();
+    assert_eq!(reopened.stats().unwrap().articles, 1);
+}
+
+#[test]
+fn automatic_commits_every_n_articles() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open_or_create(dir.path()).unwrap();
+    let mut writer = store.writer().unwrap();
+    writer.set_commit_every(2);
+    for i in 0..5 {
+        let a = article(
+            &format!("n{i}"),
+            "S",
+            "2020-01-01",
+            "T",
+            &format!("text {i}"),
+        );
+        writer.put(&a, &Extraction::default(), &raw(&a)).unwrap();
+    }
+    assert_eq!(writer.pending(), 1);
+    drop(writer);
+    let reader = store.reader().unwrap();
+    assert_eq!(reader.stats().unwrap().articles, 4);
+}
+
+#[test]
+fn iterators_give_claims_with_article_facts_and_article_texts() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open_or_create(dir.path()).unwrap();
+    let mut writer = store.writer().unwrap();
+    let (a, e) = twitter_article();
+    let b = article(
+        "b-2",
+        "Wire",
+        "2021-06-30",
+        "Quiet day",
+        "Nothing happened.",
+    );
+    writer.put(&a, &e, &raw(&a)).unwrap();
+    writer.put(&b, &Extraction::default(), &raw(&b)).unwrap();
+    writer.finish().unwrap();
+    let reader = store.reader().unwrap();
+    let claims: Vec<_> = reader.iter_claims().collect::<Result<_, _>>().unwrap();
+    assert_eq!(claims.len(), 1);
+    assert_eq!(claims[0].claim, e.claims[0]);
+    assert_eq!(claims[0].article_id, "ledger-1");
+    assert_eq!(claims[0].source.as_deref(), Some("The Ledger Post"));
+    assert_eq!(claims[0].published.as_deref(), Some("2023-03-01"));
+    assert_eq!(claims[0].url, a.url);
+    let mut texts: Vec<_> = reader.iter_articles().map(|t| t.unwrap().id).collect();
+    texts.sort();
+    assert_eq!(texts, vec!["b-2", "ledger-1"]);
+}
+
+#[test]
+fn empty_index_has_empty_stats_and_iterators() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open_or_create(dir.path()).unwrap();
+    let reader = store.reader().unwrap();
+    let stats = reader.stats().unwrap();
+    assert_eq!((stats.articles, stats.claims), (0, 0));
+    assert_eq!(reader.iter_claims().count(), 0);
+    assert_eq!(reader.iter_articles().count(), 0);
+    assert!(reader.get("anything").unwrap().is_none());
+}
