@@ -22,6 +22,14 @@ enum Command {
     Ingest(commands::ingest::IngestArgs),
     /// Read articles and print them with their extracted facts, without touching any index.
     Extract(commands::extract::ExtractArgs),
+    /// Search claims (or articles) by text and filters.
+    Search(commands::search::SearchArgs),
+    /// Print an article or a claim with its evidence in context.
+    Show(commands::show::ShowArgs),
+    /// Print counts by kind, source and party, the index size and its schema version.
+    Stats(commands::show::StatsArgs),
+    /// Rebuild the index from its stored raw inputs (after an upgrade or a rules change).
+    Reindex(commands::show::ReindexArgs),
     /// List the rule files in force and where each comes from.
     Rules(commands::rules::RulesArgs),
 }
@@ -31,6 +39,10 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Ingest(args) => commands::ingest::run(args, &cli.global),
         Command::Extract(args) => commands::extract::run(args, &cli.global),
+        Command::Search(args) => commands::search::run(args, &cli.global),
+        Command::Show(args) => commands::show::show(args, &cli.global),
+        Command::Stats(args) => commands::show::stats(args, &cli.global),
+        Command::Reindex(args) => commands::show::reindex_command(args, &cli.global),
         Command::Rules(args) => commands::rules::run(args, &cli.global),
     };
     match result {

