@@ -376,7 +376,7 @@ pub async fn fetch_articles(urls: Vec<String>, opts: FetchOptions, tx: mpsc::Sen
         let outcomes = match joined {
             Ok((id, TaskDone::Outcome(outcome))) => {
                 jobs.remove(&id);
-                vec![outcome]
+                vec![*outcome]
             }
             Ok((id, TaskDone::Feed { final_url, items })) => {
                 let feed_input = jobs.remove(&id).map(|job| job.input).unwrap_or_default();
@@ -486,7 +486,7 @@ impl Job {
 /// What one task produced.
 enum TaskDone {
     /// A page's outcome.
-    Outcome(FetchOutcome),
+    Outcome(Box<FetchOutcome>),
     /// A feed's items, to be fetched next.
     Feed {
         /// Where the feed was read from (item links are resolved against it).
@@ -609,11 +609,11 @@ impl Fetcher {
             }) => build_article(&job, &final_url, content_type.as_deref(), &bytes),
             Err(err) => Err(err),
         };
-        TaskDone::Outcome(FetchOutcome {
+        TaskDone::Outcome(Box::new(FetchOutcome {
             input: job.input,
             feed: job.feed,
             result,
-        })
+        }))
     }
 
     /// Fetches `input`, following redirects, and classifies the body.
