@@ -100,9 +100,14 @@ async fn article_pages_become_articles_with_concord_user_agent() {
     let port = format!("{}/news/port", server.uri());
     let depot = format!("{}/news/depot", server.uri());
 
-    let mut outcomes = fetch_all(vec![port.clone(), depot.clone(), port.clone()], quick()).await;
+    let same_as_port = port.replacen("http://", "HTTP://", 1);
+    let mut outcomes = fetch_all(
+        vec![port.clone(), depot.clone(), port.clone(), same_as_port],
+        quick(),
+    )
+    .await;
     outcomes.sort_by(|a, b| a.input.cmp(&b.input));
-    assert_eq!(outcomes.len(), 2, "the repeated URL is fetched once");
+    assert_eq!(outcomes.len(), 2, "a repeated URL is fetched once");
 
     let depot_page = ok(outcomes.remove(0));
     let port_page = ok(outcomes.remove(0));
@@ -689,7 +694,6 @@ async fn bad_and_unreachable_urls_fail_cleanly() {
     };
     let opts = FetchOptions {
         retries: 0,
-        obey_robots: false,
         ..quick()
     };
     let mut outcomes = fetch_all(
@@ -706,9 +710,12 @@ async fn bad_and_unreachable_urls_fail_cleanly() {
     let (ftp, _) = failure(outcomes.remove(0));
     assert!(matches!(ftp, FetchErrorKind::InvalidUrl(_)), "{ftp:?}");
     let (refused, message) = failure(outcomes.remove(0));
-    assert!(matches!(refused, FetchErrorKind::Network(_)), "{refused:?}");
     assert!(
-        message.starts_with(&format!("http://{unused}/story: ")),
+        matches!(refused, FetchErrorKind::CannotConnect(_)),
+        "an unreachable robots.txt lets the page fail plainly: {refused:?}"
+    );
+    assert!(
+        message.starts_with(&format!("http://{unused}/story: cannot connect (")),
         "{message}"
     );
     let (bad, _) = failure(outcomes.remove(0));
@@ -737,4 +744,39 @@ async fn outcomes_stream_through_a_receiver() {
     }
     inputs.sort();
     assert_eq!(inputs, urls);
+}
+
+#[tokio::test]
+async fn gzip_encoded_page_is_decoded() {
+    use std::io::Write;
+    let server = MockServer::start().await;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder
+        .write_all(page(Some("Zipped"), &STORY).as_bytes())
+        .expect("gzip into memory");
+    let zipped = encoder.finish().expect("gzip into memory");
+    mount_page(
+        &server,
+        "/zipped",
+        ResponseTemplate::new(200)
+            .set_body_raw(zipped, "text/html; charset=utf-8")
+            .insert_header("Content-Encoding", "gzip"),
+    )
+    .await;
+
+    let fetched = ok(fetch_one(format!("{}/zipped", server.uri()), quick()).await);
+    assert!(fetched
+        .raw_html
+        .contains("dredging contract worth $40 million"));
+    let requests = hits(&server, "/zipped").await;
+    let accepted = requests[0]
+        .headers
+        .get("accept-encoding")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        accepted.contains("gzip") && accepted.contains("br"),
+        "{accepted}"
+    );
 }

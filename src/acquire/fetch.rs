@@ -10,10 +10,11 @@
 //!   longer (capped at [`FetchOptions::max_retry_wait`]);
 //! * robots.txt is fetched once per host and honoured for the product token of the
 //!   User-Agent (`concord`). A missing robots.txt (any 4xx other than 429) allows
-//!   everything. When robots.txt answers 429 or 5xx even after the retries, or cannot
-//!   be reached at all, the host is treated as closed for the run (the crate's advice,
-//!   after Google's: "assume you should not crawl until fixed"), and its pages fail
-//!   with "robots.txt unavailable";
+//!   everything, as does an unparsable one. When robots.txt answers 429 or 5xx even
+//!   after the retries, or times out, the host is treated as closed for the run (the
+//!   crate's advice, after Google's: "assume you should not crawl until fixed"), and
+//!   its pages fail with "robots.txt unavailable". When no connection can be made at
+//!   all, the page request is let through to fail with its own, plainer error;
 //! * timeouts, 429 and 5xx are retried up to [`FetchOptions::retries`] times with
 //!   exponential backoff, waiting as long as `Retry-After` asks (seconds or HTTP date)
 //!   when that is no longer than [`FetchOptions::max_retry_wait`]; a longer request
@@ -112,7 +113,7 @@ pub struct Fetched {
 /// The result for one URL: a given one, or an item link of a given feed.
 #[derive(Debug)]
 pub struct FetchOutcome {
-    /// The URL as given (for a feed item, the link as the feed gives it).
+    /// The URL as given (for a feed item, its link resolved against the feed's URL).
     pub input: String,
     /// The feed URL (as given) that listed this page, when it came from a feed.
     pub feed: Option<String>,
@@ -157,7 +158,7 @@ pub enum FetchErrorKind {
     ConnectTimedOut(Duration),
     /// robots.txt disallows the URL for concord.
     RobotsDisallowed,
-    /// robots.txt could not be read (5xx, 429 or unreachable), so the host is left alone.
+    /// robots.txt could not be read (5xx, 429 or timeout), so the host is left alone.
     RobotsUnavailable(String),
     /// The body exceeded the size limit (in bytes).
     BodyTooLarge(usize),
@@ -171,7 +172,9 @@ pub enum FetchErrorKind {
     EmptyPage,
     /// A feed listing no items with links.
     EmptyFeed,
-    /// Connection or protocol failure.
+    /// No connection could be made (refused, unknown host, TLS failure, ...).
+    CannotConnect(String),
+    /// Any other connection or protocol failure.
     Network(String),
 }
 
@@ -215,6 +218,7 @@ impl fmt::Display for FetchErrorKind {
             }
             FetchErrorKind::EmptyPage => write!(f, "empty page"),
             FetchErrorKind::EmptyFeed => write!(f, "feed lists no items"),
+            FetchErrorKind::CannotConnect(why) => write!(f, "cannot connect ({why})"),
             FetchErrorKind::Network(why) => write!(f, "{why}"),
         }
     }
@@ -367,7 +371,7 @@ pub async fn fetch_articles(urls: Vec<String>, opts: FetchOptions, tx: mpsc::Sen
             jobs.insert(handle.id(), job);
         };
     for input in urls {
-        if seen.insert(input.trim().to_string()) {
+        if seen.insert(dedup_key(&input)) {
             spawn(&mut tasks, &mut jobs, Job::given(input));
         }
     }
@@ -429,6 +433,13 @@ pub async fn fetch_articles(urls: Vec<String>, opts: FetchOptions, tx: mpsc::Sen
             }
         }
     }
+}
+
+/// The key under which a URL counts as already seen: its normalised form when it
+/// parses (so `HTTP://Example.com` and `http://example.com/` are one), else its text.
+fn dedup_key(input: &str) -> String {
+    let input = input.trim();
+    parse_http_url(input).map_or_else(|_| input.to_string(), |url| url.to_string())
 }
 
 /// Starts [`fetch_articles`] on the current tokio runtime and returns the receiving end
@@ -785,7 +796,7 @@ impl Fetcher {
                 FetchErrorKind::TimedOut(self.opts.timeout)
             }
         } else if err.is_connect() {
-            FetchErrorKind::Network(format!("cannot connect: {}", error_chain(err)))
+            FetchErrorKind::CannotConnect(error_chain(err))
         } else {
             FetchErrorKind::Network(format!("request failed: {}", error_chain(err)))
         }
@@ -870,6 +881,8 @@ impl Fetcher {
                     return RobotsRule::Unavailable(status_error(status, None).to_string());
                 }
                 Ok(Reply::Failure { .. }) => return RobotsRule::AllowAll,
+                // The page request will fail the same way and say so more plainly.
+                Err(FetchErrorKind::CannotConnect(_)) => return RobotsRule::AllowAll,
                 Err(kind) => return RobotsRule::Unavailable(kind.to_string()),
             }
         }
@@ -1087,19 +1100,14 @@ fn build_article(
     })
 }
 
-/// An error and its causes, joined by `: `, without repeating the URL reqwest adds.
+/// The innermost cause of an error (the most specific words, without the URL
+/// reqwest's own message repeats).
 fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
-    let mut parts = Vec::new();
-    let mut current = err.source();
-    while let Some(cause) = current {
-        parts.push(cause.to_string());
-        current = cause.source();
+    let mut innermost = err;
+    while let Some(cause) = innermost.source() {
+        innermost = cause;
     }
-    if parts.is_empty() {
-        parts.push(err.to_string());
-    }
-    parts.dedup();
-    parts.join(": ")
+    innermost.to_string()
 }
 
 #[cfg(test)]
