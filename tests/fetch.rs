@@ -38,6 +38,11 @@ const STORY: [&str; 3] = [
     "Harbour Works said the first crews would arrive next month, once environmental permits are issued.",
 ];
 
+const DEPOT: [&str; 2] = [
+    "The council approved a ten-year lease of the bus depot for $2.5 million a year on Wednesday evening.",
+    "The operator will take over the site in June and has promised to electrify half of its fleet by 2030.",
+];
+
 fn html(body: String) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_raw(body.into_bytes(), "text/html; charset=utf-8")
 }
@@ -91,10 +96,7 @@ async fn article_pages_become_articles_with_concord_user_agent() {
     mount_page(
         &server,
         "/news/depot",
-        html(page(
-            Some("Depot lease"),
-            &["The council approved a ten-year lease of the bus depot for $2.5 million a year."],
-        )),
+        html(page(Some("Depot lease"), &DEPOT)),
     )
     .await;
     let port = format!("{}/news/port", server.uri());
@@ -167,15 +169,7 @@ async fn feed_expands_to_its_pages_and_fills_gaps() {
     .await;
     // Pages with no title and no date of their own: the feed fills both.
     mount_page(&server, "/story/1", html(page(None, &STORY))).await;
-    mount_page(
-        &server,
-        "/story/2",
-        html(page(
-            None,
-            &["The council approved a ten-year lease of the bus depot for $2.5 million a year."],
-        )),
-    )
-    .await;
+    mount_page(&server, "/story/2", html(page(None, &DEPOT))).await;
     let feed_url = format!("{base}/feed.xml");
 
     let mut outcomes = fetch_all(vec![feed_url.clone()], quick()).await;
@@ -510,7 +504,11 @@ async fn windows_1252_page_reads_correctly() {
     let server = MockServer::start().await;
     let text = page(
         Some("Café deal"),
-        &["The café on the quay agreed to pay €12,000 a year for the terrace, the council said."],
+        &[
+            "The café on the quay agreed to pay €12,000 a year for the terrace, the council said.",
+            "The owners had asked for a five-year term; the council offered three, with an option to renew.",
+            "Neighbouring restaurants pay between €9,000 and €15,000 for terraces of a similar size.",
+        ],
     )
     .replace("<meta charset=\"utf-8\">", "");
     let (bytes, _, unmappable) = WINDOWS_1252.encode(&text);
@@ -541,7 +539,11 @@ async fn shift_jis_page_declared_in_meta_reads_correctly() {
     let server = MockServer::start().await;
     let text = page(
         Some("港湾契約"),
-        &["港湾局は火曜日、ハーバー社と四十億円の浚渫契約を結んだと発表した。契約期間は五年間である。"],
+        &[
+            "港湾局は火曜日、ハーバー社と四十億円の浚渫契約を結んだと発表した。契約期間は五年間である。",
+            "同社によると、作業員は来月から現地に入り、主航路と二つの岸壁を整備する予定だという。",
+            "環境許可が下り次第、工事が始まる見通しで、完成は二〇三一年を予定している。",
+        ],
     )
     .replace("<meta charset=\"utf-8\">", "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=Shift_JIS\">");
     let (bytes, _, unmappable) = SHIFT_JIS.encode(&text);

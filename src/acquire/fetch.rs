@@ -1028,6 +1028,8 @@ fn classify_body(
     }
     let is_html = match mime.as_deref() {
         Some(mime) if is_html_mime(mime) => true,
+        // XHTML is sometimes served as plain XML.
+        Some(_) if looks_like_html(&bytes) => true,
         Some(mime) => {
             return Err(fail(FetchErrorKind::UnsupportedContent(format!(
                 "{mime} that is not an RSS or Atom feed"
@@ -1265,5 +1267,56 @@ mod tests {
             check_content_type(Some("image/png")),
             Err(FetchErrorKind::UnsupportedContent(_))
         ));
+    }
+
+    fn classify(content_type: Option<&str>, body: &str, allow_feed: bool) -> &'static str {
+        let url = Url::parse("https://news.example/a").expect("valid test URL");
+        match classify_body(
+            url,
+            content_type.map(str::to_string),
+            body.as_bytes().to_vec(),
+            allow_feed,
+        ) {
+            Ok(Page::Html { .. }) => "html",
+            Ok(Page::Feed { .. }) => "feed",
+            Err(FetchError {
+                kind: FetchErrorKind::EmptyPage,
+                ..
+            }) => "empty",
+            Err(FetchError {
+                kind: FetchErrorKind::UnsupportedContent(_),
+                ..
+            }) => "unsupported",
+            Err(_) => "other error",
+        }
+    }
+
+    #[test]
+    fn bodies_are_classified() {
+        let rss = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>t</title>\
+                   <item><link>https://news.example/1</link></item></channel></rss>";
+        assert_eq!(classify(Some("text/html"), "<p>Hello</p>", true), "html");
+        assert_eq!(classify(None, "<!DOCTYPE html><p>Hi</p>", true), "html");
+        assert_eq!(
+            classify(
+                Some("application/xml"),
+                "<?xml version=\"1.0\"?><html xmlns=\"http://www.w3.org/1999/xhtml\"><body><p>x</p></body></html>",
+                true
+            ),
+            "html"
+        );
+        assert_eq!(classify(Some("application/rss+xml"), rss, true), "feed");
+        assert_eq!(classify(None, rss, true), "feed");
+        assert_eq!(classify(Some("text/xml"), rss, false), "unsupported");
+        assert_eq!(
+            classify(Some("application/rss+xml"), "<rss><broken", true),
+            "unsupported"
+        );
+        assert_eq!(
+            classify(Some("text/xml"), "<?xml version=\"1.0\"?><data/>", true),
+            "unsupported"
+        );
+        assert_eq!(classify(None, "just some words", true), "unsupported");
+        assert_eq!(classify(Some("text/html"), " \n\t", true), "empty");
     }
 }
