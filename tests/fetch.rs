@@ -782,3 +782,25 @@ async fn gzip_encoded_page_is_decoded() {
         "{accepted}"
     );
 }
+
+#[tokio::test]
+async fn tls_to_a_plain_http_server_fails_cleanly() {
+    let server = MockServer::start().await;
+    let address = server.address();
+    let opts = FetchOptions {
+        retries: 0,
+        ..quick()
+    };
+    let (kind, message) = failure(fetch_one(format!("https://{address}/story"), opts).await);
+    assert!(
+        matches!(
+            kind,
+            FetchErrorKind::CannotConnect(_) | FetchErrorKind::Network(_)
+        ),
+        "{kind:?}"
+    );
+    assert!(
+        message.starts_with(&format!("https://{address}/story: ")),
+        "{message}"
+    );
+}

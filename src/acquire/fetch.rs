@@ -1319,4 +1319,33 @@ mod tests {
         assert_eq!(classify(None, "just some words", true), "unsupported");
         assert_eq!(classify(Some("text/html"), " \n\t", true), "empty");
     }
+
+    #[test]
+    fn crawl_delay_raises_the_host_delay_within_the_cap() {
+        let fetcher = Fetcher::new(FetchOptions {
+            per_host_delay: Duration::from_secs(1),
+            max_retry_wait: Duration::from_secs(60),
+            ..FetchOptions::default()
+        })
+        .expect("client builds");
+        let delay_of = |origin: &str| {
+            *fetcher
+                .gate(origin)
+                .delay
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+        };
+        fetcher.apply_crawl_delay("http://a.example:80", 2.5);
+        assert_eq!(delay_of("http://a.example:80"), Duration::from_millis(2500));
+        fetcher.apply_crawl_delay("http://b.example:80", 0.2);
+        assert_eq!(delay_of("http://b.example:80"), Duration::from_secs(1));
+        fetcher.apply_crawl_delay("http://c.example:80", 86_400.0);
+        assert_eq!(delay_of("http://c.example:80"), Duration::from_secs(60));
+        fetcher.apply_crawl_delay("http://d.example:80", f32::NAN);
+        assert_eq!(delay_of("http://d.example:80"), Duration::from_secs(1));
+        assert_eq!(
+            origin_of(&Url::parse("https://News.example/a?b").expect("valid")),
+            "https://news.example:443"
+        );
+    }
 }
