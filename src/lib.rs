@@ -8,6 +8,7 @@
 
 pub mod acquire;
 pub mod check;
+pub mod commands;
 pub mod extract;
 pub mod model;
 pub mod report;

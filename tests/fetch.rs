@@ -804,3 +804,66 @@ async fn tls_to_a_plain_http_server_fails_cleanly() {
         "{message}"
     );
 }
+
+#[test]
+fn pipeline_bridge_hands_pages_on_as_items() {
+    use concord::acquire::fetch::fetch_urls_into;
+    use concord::acquire::Item;
+    use concord::commands::pipeline::InputArgs;
+    use std::ops::ControlFlow;
+
+    let runtime = tokio::runtime::Runtime::new().expect("a runtime for the test server");
+    let server = runtime.block_on(async {
+        let server = MockServer::start().await;
+        mount_page(&server, "/story", html(page(Some("Port deal"), &STORY))).await;
+        server
+    });
+    let story = format!("{}/story", server.uri());
+    let missing = format!("{}/missing", server.uri());
+    let args = InputArgs {
+        inputs: Vec::new(),
+        urls: None,
+        concurrency: 4,
+        delay: 0.005,
+        timeout: 10.0,
+        max_body: 1024 * 1024,
+        ignore_robots: false,
+    };
+
+    let mut items = Vec::new();
+    let flow = fetch_urls_into(&[story.clone(), missing.clone()], &args, &mut |item| {
+        items.push(item);
+        ControlFlow::Continue(())
+    });
+    assert!(flow.is_continue());
+    assert_eq!(items.len(), 2);
+    let mut saw_story = false;
+    let mut saw_missing = false;
+    for item in items {
+        match item {
+            Item::Article(loaded) => {
+                assert_eq!(loaded.article.input, story);
+                assert!(!loaded.article.id.is_empty(), "the id is filled");
+                assert_eq!(loaded.raw.format, "html");
+                assert!(loaded.raw.body.contains("dredging contract"));
+                saw_story = true;
+            }
+            Item::Failed(err) => {
+                assert_eq!(err.input, missing);
+                assert_eq!(err.reason, "404 Not Found");
+                saw_missing = true;
+            }
+        }
+    }
+    assert!(saw_story && saw_missing);
+
+    // A sink that stops at once gets one item and the bridge reports the stop.
+    let mut count = 0;
+    let flow = fetch_urls_into(&[story, missing], &args, &mut |_| {
+        count += 1;
+        ControlFlow::Break(())
+    });
+    assert!(flow.is_break());
+    assert_eq!(count, 1);
+    drop(server);
+}

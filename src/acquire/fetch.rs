@@ -27,6 +27,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
+use std::ops::ControlFlow;
 use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -41,7 +42,10 @@ use url::Url;
 use crate::acquire::charset::decode_html;
 use crate::acquire::feed::{looks_like_feed, parse_feed, FeedItem};
 use crate::acquire::html::article_from_html;
+use crate::acquire::{finish_article, InputError, Item};
+use crate::commands::pipeline::InputArgs;
 use crate::model::Article;
+use crate::store::RawInput;
 
 /// Largest robots.txt read; the rest is ignored (Google reads 500 KiB).
 const MAX_ROBOTS_BODY: usize = 500 * 1024;
@@ -463,6 +467,97 @@ pub async fn fetch_all(urls: Vec<String>, opts: FetchOptions) -> Vec<FetchOutcom
     };
     let ((), outcomes) = tokio::join!(producer, consumer);
     outcomes
+}
+
+/// Fetch options from the command line's input options (unusable numbers fall back to
+/// the defaults).
+pub fn options_from_args(args: &InputArgs) -> FetchOptions {
+    let defaults = FetchOptions::default();
+    let seconds =
+        |value: f64, default: Duration| Duration::try_from_secs_f64(value).unwrap_or(default);
+    FetchOptions {
+        concurrency: args.concurrency.max(1),
+        per_host_delay: seconds(args.delay, defaults.per_host_delay),
+        timeout: seconds(args.timeout, defaults.timeout),
+        max_body: args.max_body,
+        obey_robots: !args.ignore_robots,
+        ..defaults
+    }
+}
+
+/// The pipeline's bridge: fetches `urls` together (concurrently, politely) on a private
+/// tokio runtime and hands each page to `sink` as an [`Item`] as soon as it is in,
+/// finished with [`finish_article`] (id, canonical URL, empty-text check). Stops early
+/// when `sink` breaks. Must not be called from inside a tokio runtime (each URL then
+/// fails with a message saying so).
+pub fn fetch_urls_into(
+    urls: &[String],
+    args: &InputArgs,
+    sink: &mut dyn FnMut(Item) -> ControlFlow<()>,
+) -> ControlFlow<()> {
+    if urls.is_empty() {
+        return ControlFlow::Continue(());
+    }
+    let runtime = if tokio::runtime::Handle::try_current().is_ok() {
+        Err("cannot fetch from inside an async runtime".to_string())
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .map_err(|err| format!("cannot start the fetcher: {err}"))
+    };
+    let runtime = match runtime {
+        Ok(runtime) => runtime,
+        Err(reason) => {
+            for url in urls {
+                sink(Item::Failed(InputError::new(url.as_str(), reason.as_str())))?;
+            }
+            return ControlFlow::Continue(());
+        }
+    };
+    let opts = options_from_args(args);
+    let flow = runtime.block_on(async {
+        let mut outcomes = spawn_fetch(urls.to_vec(), opts);
+        while let Some(outcome) = outcomes.recv().await {
+            sink(item_of_outcome(outcome))?;
+        }
+        ControlFlow::Continue(())
+    });
+    // Do not wait for requests still in flight after an early stop.
+    runtime.shutdown_background();
+    flow
+}
+
+/// Fetches one URL into `sink`. Prefer [`fetch_urls_into`] with all the URLs at once:
+/// it fetches them concurrently and reads each host's robots.txt only once.
+pub fn fetch_into(
+    url: &str,
+    args: &InputArgs,
+    sink: &mut dyn FnMut(Item) -> ControlFlow<()>,
+) -> ControlFlow<()> {
+    fetch_urls_into(&[url.to_string()], args, sink)
+}
+
+/// An outcome as a pipeline [`Item`].
+fn item_of_outcome(outcome: FetchOutcome) -> Item {
+    match outcome.result {
+        Ok(fetched) => finish_article(
+            fetched.article,
+            RawInput {
+                format: "html".to_string(),
+                body: fetched.raw_html,
+            },
+        ),
+        Err(err) => {
+            let reason = if err.url == outcome.input {
+                err.kind.to_string()
+            } else {
+                format!("{} (at {})", err.kind, err.url)
+            };
+            Item::Failed(InputError::new(outcome.input, reason))
+        }
+    }
 }
 
 /// One URL to fetch.

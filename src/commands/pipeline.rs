@@ -1,0 +1,196 @@
+//! The shared front half of `ingest` and `extract`: read every input, extract in parallel
+//! batches, and hand each article with its extraction on, in input order.
+
+use std::ops::ControlFlow;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use crate::acquire::files::{expand_paths, read_file, read_stdin};
+use crate::acquire::{InputError, Item, Loaded};
+use crate::extract::Extractor;
+use crate::model::Extraction;
+
+/// Options naming what to read.
+#[derive(Debug, Clone, clap::Args)]
+pub struct InputArgs {
+    /// Files, folders (read recursively), `-` for standard input, or http(s) URLs (pages or feeds).
+    pub inputs: Vec<String>,
+    /// A file of URLs to fetch, one a line (`#` starts a comment).
+    #[arg(long, value_name = "FILE")]
+    pub urls: Option<PathBuf>,
+    /// Most requests in flight at once.
+    #[arg(long, default_value_t = 8)]
+    pub concurrency: usize,
+    /// Seconds to wait between two requests to the same host.
+    #[arg(long, default_value_t = 1.0)]
+    pub delay: f64,
+    /// Seconds a whole request may take.
+    #[arg(long, default_value_t = 30.0)]
+    pub timeout: f64,
+    /// Largest page body to accept, in bytes.
+    #[arg(long, default_value_t = 10 * 1024 * 1024)]
+    pub max_body: usize,
+    /// Fetch pages that robots.txt disallows (not recommended).
+    #[arg(long)]
+    pub ignore_robots: bool,
+}
+
+/// An article with its extraction, or a failed input.
+pub enum Processed {
+    /// An article read and extracted.
+    Article(Box<Loaded>, Extraction),
+    /// An input that failed.
+    Failed(InputError),
+}
+
+/// How many articles are extracted together (in parallel) before they are handed on.
+const BATCH: usize = 256;
+
+/// Set by Ctrl-C: stop reading, finish what is in hand.
+pub fn interrupt_flag() -> Arc<AtomicBool> {
+    let flag = Arc::new(AtomicBool::new(false));
+    let handler_flag = flag.clone();
+    // A second handler cannot be installed (tests call this repeatedly); that is fine.
+    let _ = ctrlc::set_handler(move || handler_flag.store(true, Ordering::SeqCst));
+    flag
+}
+
+fn is_url(input: &str) -> bool {
+    let lower = input.to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://")
+}
+
+/// Reads every input, extracts, and calls `sink` for each result in input order.
+/// Stops early when `sink` breaks or `stop` is set.
+pub fn run(
+    args: &InputArgs,
+    extractor: &Extractor,
+    stop: &AtomicBool,
+    sink: &mut dyn FnMut(Processed) -> ControlFlow<()>,
+) -> anyhow::Result<()> {
+    let mut urls = Vec::new();
+    let mut paths = Vec::new();
+    let mut stdin = false;
+    for input in &args.inputs {
+        if input == "-" {
+            stdin = true;
+        } else if is_url(input) {
+            urls.push(input.clone());
+        } else {
+            paths.push(PathBuf::from(input));
+        }
+    }
+    if let Some(list) = &args.urls {
+        urls.extend(read_url_list(list)?);
+    }
+    let mut batch: Vec<Item> = Vec::with_capacity(BATCH);
+    let mut flow = ControlFlow::Continue(());
+    {
+        let mut push = |item: Item| -> ControlFlow<()> {
+            if stop.load(Ordering::Relaxed) {
+                return ControlFlow::Break(());
+            }
+            batch.push(item);
+            if batch.len() >= BATCH {
+                flush(&mut batch, extractor, sink)?;
+            }
+            ControlFlow::Continue(())
+        };
+        for path in expand_paths(&paths) {
+            flow = match path {
+                Ok(path) => read_file(&path, &mut push),
+                Err(err) => push(Item::Failed(err)),
+            };
+            if flow.is_break() {
+                break;
+            }
+        }
+        if stdin && flow.is_continue() {
+            flow = read_stdin(&mut push);
+        }
+        if flow.is_continue() {
+            for url in &urls {
+                flow = crate::acquire::fetch::fetch_into(url, args, &mut push);
+                if flow.is_break() {
+                    break;
+                }
+            }
+        }
+    }
+    if flow.is_continue() || !batch.is_empty() {
+        let _ = flush(&mut batch, extractor, sink);
+    }
+    Ok(())
+}
+
+/// Extracts a batch on every core and hands the results on in order.
+fn flush(
+    batch: &mut Vec<Item>,
+    extractor: &Extractor,
+    sink: &mut dyn FnMut(Processed) -> ControlFlow<()>,
+) -> ControlFlow<()> {
+    let items = std::mem::take(batch);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    let chunk = items.len().div_ceil(threads).max(1);
+    let extractions: Vec<Option<Extraction>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|item| match item {
+                            Item::Article(loaded) => Some(extractor.extract(&loaded.article)),
+                            Item::Failed(_) => None,
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    for (item, extraction) in items.into_iter().zip(extractions) {
+        let processed = match (item, extraction) {
+            (Item::Article(loaded), Some(extraction)) => Processed::Article(loaded, extraction),
+            (Item::Article(loaded), None) => Processed::Failed(InputError::new(
+                loaded.article.input,
+                "extraction failed unexpectedly (please report this input)",
+            )),
+            (Item::Failed(err), _) => Processed::Failed(err),
+        };
+        sink(processed)?;
+    }
+    ControlFlow::Continue(())
+}
+
+/// Reads a list of URLs: one a line, blank lines and `#` comments skipped.
+pub fn read_url_list(path: &std::path::Path) -> anyhow::Result<Vec<String>> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|err| anyhow::anyhow!("cannot read URL list {}: {err}", path.display()))?;
+    let mut urls = Vec::new();
+    for (number, line) in text.lines().enumerate() {
+        let line = line.trim();
+        // A comment is a line starting with `#`, or ` #` after a URL (a bare `#` may be a fragment).
+        let line = line.split(" #").next().unwrap_or("").trim();
+        if line.starts_with('#') {
+            continue;
+        }
+        if line.is_empty() {
+            continue;
+        }
+        if !is_url(line) {
+            anyhow::bail!(
+                "{}:{}: `{line}` is not an http(s) URL",
+                path.display(),
+                number + 1
+            );
+        }
+        urls.push(line.to_string());
+    }
+    Ok(urls)
+}
