@@ -867,3 +867,40 @@ fn pipeline_bridge_hands_pages_on_as_items() {
     assert_eq!(count, 1);
     drop(server);
 }
+
+#[tokio::test]
+async fn pipeline_bridge_inside_a_runtime_fails_each_url_plainly() {
+    use concord::acquire::fetch::fetch_urls_into;
+    use concord::acquire::Item;
+    use concord::commands::pipeline::InputArgs;
+    use std::ops::ControlFlow;
+
+    let args = InputArgs {
+        inputs: Vec::new(),
+        urls: None,
+        concurrency: 1,
+        delay: 0.0,
+        timeout: 1.0,
+        max_body: 1024,
+        ignore_robots: true,
+    };
+    let urls = [
+        "http://127.0.0.1:9/a".to_string(),
+        "http://127.0.0.1:9/b".to_string(),
+    ];
+    let mut reasons = Vec::new();
+    let flow = fetch_urls_into(&urls, &args, &mut |item| {
+        if let Item::Failed(err) = item {
+            reasons.push(err.reason);
+        }
+        ControlFlow::Continue(())
+    });
+    assert!(flow.is_continue());
+    assert_eq!(reasons.len(), 2, "no panic, one failure per URL");
+    assert!(
+        reasons
+            .iter()
+            .all(|r| r.contains("inside an async runtime")),
+        "{reasons:?}"
+    );
+}
