@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
+use crate::acquire::fetch::{is_url, read_url_list};
 use crate::acquire::files::{expand_paths, read_file, read_stdin};
 use crate::acquire::{InputError, Item, Loaded};
 use crate::extract::Extractor;
@@ -56,11 +57,6 @@ pub fn interrupt_flag() -> Arc<AtomicBool> {
     flag
 }
 
-fn is_url(input: &str) -> bool {
-    let lower = input.to_ascii_lowercase();
-    lower.starts_with("http://") || lower.starts_with("https://")
-}
-
 /// Reads every input, extracts, and calls `sink` for each result in input order.
 /// Stops early when `sink` breaks or `stop` is set.
 pub fn run(
@@ -109,13 +105,8 @@ pub fn run(
         if stdin && flow.is_continue() {
             flow = read_stdin(&mut push);
         }
-        if flow.is_continue() {
-            for url in &urls {
-                flow = crate::acquire::fetch::fetch_into(url, args, &mut push);
-                if flow.is_break() {
-                    break;
-                }
-            }
+        if flow.is_continue() && !urls.is_empty() {
+            flow = crate::acquire::fetch::fetch_urls_into(&urls, args, &mut push);
         }
     }
     if flow.is_continue() || !batch.is_empty() {
@@ -166,31 +157,4 @@ fn flush(
         sink(processed)?;
     }
     ControlFlow::Continue(())
-}
-
-/// Reads a list of URLs: one a line, blank lines and `#` comments skipped.
-pub fn read_url_list(path: &std::path::Path) -> anyhow::Result<Vec<String>> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|err| anyhow::anyhow!("cannot read URL list {}: {err}", path.display()))?;
-    let mut urls = Vec::new();
-    for (number, line) in text.lines().enumerate() {
-        let line = line.trim();
-        // A comment is a line starting with `#`, or ` #` after a URL (a bare `#` may be a fragment).
-        let line = line.split(" #").next().unwrap_or("").trim();
-        if line.starts_with('#') {
-            continue;
-        }
-        if line.is_empty() {
-            continue;
-        }
-        if !is_url(line) {
-            anyhow::bail!(
-                "{}:{}: `{line}` is not an http(s) URL",
-                path.display(),
-                number + 1
-            );
-        }
-        urls.push(line.to_string());
-    }
-    Ok(urls)
 }
