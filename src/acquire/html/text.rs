@@ -17,6 +17,7 @@ pub fn main_text(doc: Document, page_url: Option<&str>, title: Option<&str>) -> 
         return density_text(&doc);
     }
     let backup = doc.clone();
+    remove_boilerplate(&doc);
     let readable_url = page_url.filter(|u| {
         url::Url::parse(u).is_ok_and(|p| matches!(p.scheme(), "http" | "https") && p.has_host())
     });
@@ -37,6 +38,92 @@ pub fn main_text(doc: Document, page_url: Option<&str>, title: Option<&str>) -> 
         fallback
     } else {
         from_readability
+    }
+}
+
+/// Class or id tokens that mark page furniture rather than article text.
+fn furniture_token(token: &str) -> bool {
+    const PARTS: [&str; 30] = [
+        "cookie",
+        "consent",
+        "gdpr",
+        "newsletter",
+        "social",
+        "share",
+        "sharing",
+        "related",
+        "recommend",
+        "outbrain",
+        "taboola",
+        "breadcrumb",
+        "caption",
+        "credit",
+        "byline",
+        "dateline",
+        "timestamp",
+        "comment",
+        "advert",
+        "promo",
+        "sponsor",
+        "subscribe",
+        "signup",
+        "popup",
+        "modal",
+        "paywall",
+        "more-stories",
+        "read-more",
+        "readmore",
+        "you-may-like",
+    ];
+    let token = token.to_ascii_lowercase();
+    token == "ad"
+        || token == "ads"
+        || token == "tags"
+        || token.starts_with("ad-")
+        || token.starts_with("ads-")
+        || token.ends_with("-ad")
+        || token.ends_with("-ads")
+        || PARTS.iter().any(|p| token.contains(p))
+}
+
+/// Removes navigation, captions, share bars, cookie banners, related lists and similar
+/// furniture before Readability scores the page. Never removes the page's main containers
+/// or a block holding most of the page's text.
+fn remove_boilerplate(doc: &Document) {
+    let Some(body) = doc.body() else {
+        return;
+    };
+    let body_chars = body.text().len().max(1);
+    let mut doomed = Vec::new();
+    let mut stack: Vec<NodeRef<'_>> = body.children_it(true).filter(|c| c.is_element()).collect();
+    while let Some(node) = stack.pop() {
+        let name = node.node_name().map(|n| n.to_string()).unwrap_or_default();
+        let always = matches!(
+            name.as_str(),
+            "nav" | "aside" | "footer" | "figcaption" | "button" | "iframe" | "select" | "noscript"
+        );
+        let protected = matches!(name.as_str(), "main" | "article")
+            || node
+                .attr("itemprop")
+                .is_some_and(|p| p.contains("articleBody"));
+        let marked = !protected
+            && (node
+                .attr("class")
+                .is_some_and(|c| c.split_whitespace().any(furniture_token))
+                || node.attr("id").is_some_and(|i| furniture_token(&i))
+                || node.attr("aria-hidden").is_some_and(|h| &*h == "true")
+                || node.has_attr("hidden"));
+        if (always && !protected) || marked {
+            // Keep blocks that hold most of the page's text: their mark is a false alarm.
+            if node.text().len() * 2 < body_chars {
+                doomed.push(node);
+                continue;
+            }
+        }
+        stack.extend(node.children_it(true).filter(|c| c.is_element()));
+    }
+    for node in doomed {
+        node.remove_from_parent();
     }
 }
 
