@@ -664,14 +664,29 @@ fn parse_json_lenient(text: &str) -> Option<Value> {
         .trim_end_matches("]]>")
         .trim()
         .trim_end_matches(';');
-    if let Ok(value) = serde_json::from_str(trimmed) {
+    if let Some(value) = leading_json_values(trimmed) {
         return Some(value);
     }
     let cleaned: String = trimmed
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
-    serde_json::from_str(&cleaned).ok()
+    leading_json_values(&cleaned)
+}
+
+/// The JSON values at the start of `text`, up to the first syntax error (pages sometimes
+/// leave a stray brace after a valid object); several values come back as an array.
+fn leading_json_values(text: &str) -> Option<Value> {
+    let mut values: Vec<Value> = serde_json::Deserializer::from_str(text)
+        .into_iter::<Value>()
+        .map_while(Result::ok)
+        .take(20)
+        .collect();
+    match values.len() {
+        0 => None,
+        1 => values.pop(),
+        _ => Some(Value::Array(values)),
+    }
 }
 
 /// Pushes every JSON object found in `value` (through arrays, `@graph` and nested values

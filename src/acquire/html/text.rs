@@ -2,7 +2,7 @@
 //! paragraph-density fallback where it finds nothing useful.
 
 use dom_query::{Document, NodeRef};
-use dom_smoothie::{Config, Readability, TextMode};
+use dom_smoothie::{Config, Readability};
 
 /// Below this many characters a Readability result is treated as a failure.
 const MIN_READABLE_CHARS: usize = 200;
@@ -21,14 +21,15 @@ pub fn main_text(doc: Document, page_url: Option<&str>, title: Option<&str>) -> 
     let readable_url = page_url.filter(|u| {
         url::Url::parse(u).is_ok_and(|p| matches!(p.scheme(), "http" | "https") && p.has_host())
     });
-    let config = Config {
-        text_mode: TextMode::Formatted,
-        ..Config::default()
-    };
+    let config = Config::default();
     let from_readability = Readability::with_document(doc, readable_url, Some(config))
         .ok()
-        .and_then(|mut readability| readability.parse().ok())
-        .map(|article| paragraphs(&article.text_content, title))
+        .and_then(|mut readability| {
+            readability.parse().ok()?;
+            let root = readability.doc.select_single("#readability-page-1");
+            let root = root.nodes().first()?;
+            Some(render_blocks(root, title))
+        })
         .unwrap_or_default();
     if from_readability.chars().count() >= MIN_READABLE_CHARS {
         return from_readability;
@@ -127,20 +128,145 @@ fn remove_boilerplate(doc: &Document) {
     }
 }
 
-/// Turns formatted text (one block per line) into paragraphs separated by a blank line,
-/// dropping a leading repeat of the headline.
-fn paragraphs(formatted: &str, title: Option<&str>) -> String {
-    let mut blocks: Vec<String> = formatted
-        .lines()
-        .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" "))
-        .filter(|line| !line.is_empty())
-        .collect();
-    if let (Some(first), Some(title)) = (blocks.first(), title) {
-        if first.eq_ignore_ascii_case(title.trim()) {
-            blocks.remove(0);
+/// One block of text with how much of it sits inside links.
+struct Block {
+    text: String,
+    link_chars: usize,
+}
+
+/// Elements that start and end a block of text.
+fn block_element(name: &str) -> bool {
+    matches!(
+        name,
+        "p" | "div" | "section" | "article" | "main" | "header" | "footer" | "aside" | "nav"
+            | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "ul" | "ol" | "li" | "dl" | "dt" | "dd"
+            | "table" | "thead" | "tbody" | "tr" | "td" | "th" | "blockquote" | "pre" | "figure"
+            | "figcaption" | "hr" | "br" | "form" | "fieldset" | "address" | "details"
+            | "summary" | "center"
+    )
+}
+
+/// Splits a subtree into text blocks, iteratively, in document order.
+fn blocks_of(root: &NodeRef<'_>) -> Vec<Block> {
+    enum Step<'a> {
+        Enter(NodeRef<'a>),
+        Leave { block: bool, link: bool },
+    }
+    let mut blocks = Vec::new();
+    let mut current = Block {
+        text: String::new(),
+        link_chars: 0,
+    };
+    let flush = |current: &mut Block, blocks: &mut Vec<Block>| {
+        let text = current.text.trim();
+        if !text.is_empty() {
+            blocks.push(Block {
+                text: text.to_string(),
+                link_chars: current.link_chars,
+            });
+        }
+        current.text.clear();
+        current.link_chars = 0;
+    };
+    let mut link_depth = 0usize;
+    let mut steps: Vec<Step<'_>> = root.children_it(true).map(Step::Enter).collect();
+    while let Some(step) = steps.pop() {
+        match step {
+            Step::Leave { block, link } => {
+                if link {
+                    link_depth = link_depth.saturating_sub(1);
+                }
+                if block {
+                    flush(&mut current, &mut blocks);
+                }
+            }
+            Step::Enter(node) => {
+                if node.is_text() {
+                    let raw = node.text();
+                    let mut pieces = raw.split_whitespace().peekable();
+                    if pieces.peek().is_none() {
+                        if !raw.is_empty() && !current.text.ends_with(' ') && !current.text.is_empty() {
+                            current.text.push(' ');
+                        }
+                        continue;
+                    }
+                    if raw.starts_with(char::is_whitespace)
+                        && !current.text.is_empty()
+                        && !current.text.ends_with(' ')
+                    {
+                        current.text.push(' ');
+                    }
+                    let before = current.text.len();
+                    let joined: Vec<&str> = pieces.collect();
+                    current.text.push_str(&joined.join(" "));
+                    if link_depth > 0 {
+                        current.link_chars += current.text.len() - before;
+                    }
+                    if raw.ends_with(char::is_whitespace) {
+                        current.text.push(' ');
+                    }
+                    continue;
+                }
+                if !node.is_element() {
+                    continue;
+                }
+                let name = node.node_name().map(|n| n.to_string()).unwrap_or_default();
+                if matches!(name.as_str(), "script" | "style" | "noscript" | "template" | "svg") {
+                    continue;
+                }
+                let block = block_element(&name);
+                let link = name == "a";
+                if block {
+                    flush(&mut current, &mut blocks);
+                }
+                if link {
+                    link_depth += 1;
+                }
+                steps.push(Step::Leave { block, link });
+                steps.extend(node.children_it(true).map(Step::Enter));
+            }
         }
     }
-    blocks.join("\n\n")
+    flush(&mut current, &mut blocks);
+    blocks
+}
+
+/// A short block that is only a date line ("Published Monday, 18 November 2019 8:22AM").
+fn date_line(text: &str) -> bool {
+    let words = text.split_whitespace().count();
+    if words > 16 {
+        return false;
+    }
+    let dates: Vec<_> = super::date::find_written_dates(text, super::date::DayOrder::MonthFirst).collect();
+    if dates.is_empty() {
+        return false;
+    }
+    let lettered = text
+        .split_whitespace()
+        .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 2)
+        .filter(|w| super::date::month_of(w.trim_matches(|c: char| !c.is_alphabetic())).is_none())
+        .count();
+    lettered <= 4
+}
+
+/// Renders the Readability result as paragraphs separated by blank lines, dropping link
+/// lists, date lines and a leading repeat of the headline.
+fn render_blocks(root: &NodeRef<'_>, title: Option<&str>) -> String {
+    let title = title.map(str::trim).unwrap_or("");
+    let mut kept: Vec<String> = Vec::new();
+    for block in blocks_of(root) {
+        let chars = block.text.len();
+        let words = block.text.split_whitespace().count();
+        let link_heavy = block.link_chars * 10 >= chars * 6 && words < 25;
+        if link_heavy || date_line(&block.text) {
+            continue;
+        }
+        if kept.is_empty() && !title.is_empty() && block.text.eq_ignore_ascii_case(title) {
+            continue;
+        }
+        kept.push(block.text);
+    }
+    kept.join("\n\n")
 }
 
 fn depth_exceeds(doc: &Document, limit: usize) -> bool {
