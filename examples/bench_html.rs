@@ -70,9 +70,12 @@ fn main() -> Result<()> {
 
 /// `../shared/eval/articles/html`, or one level further up when run from a worktree.
 fn default_dir() -> PathBuf {
-    ["../shared/eval/articles/html", "../../shared/eval/articles/html"]
-        .iter()
-        .map(PathBuf::from)
-        .find(|p| p.is_dir())
-        .unwrap_or_else(|| PathBuf::from("../shared/eval/articles/html"))
+    [
+        "../shared/eval/articles/html",
+        "../../shared/eval/articles/html",
+    ]
+    .iter()
+    .map(PathBuf::from)
+    .find(|p| p.is_dir())
+    .unwrap_or_else(|| PathBuf::from("../shared/eval/articles/html"))
 }

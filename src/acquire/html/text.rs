@@ -21,7 +21,11 @@ pub fn main_text(doc: Document, page_url: Option<&str>, title: Option<&str>) -> 
     let readable_url = page_url.filter(|u| {
         url::Url::parse(u).is_ok_and(|p| matches!(p.scheme(), "http" | "https") && p.has_host())
     });
-    let config = Config::default();
+    // Metadata comes from our own pass over the document; Readability needs none of its own.
+    let config = Config {
+        disable_json_ld: true,
+        ..Config::default()
+    };
     let from_readability = Readability::with_document(doc, readable_url, Some(config))
         .ok()
         .and_then(|mut readability| {
@@ -138,11 +142,44 @@ struct Block {
 fn block_element(name: &str) -> bool {
     matches!(
         name,
-        "p" | "div" | "section" | "article" | "main" | "header" | "footer" | "aside" | "nav"
-            | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "ul" | "ol" | "li" | "dl" | "dt" | "dd"
-            | "table" | "thead" | "tbody" | "tr" | "td" | "th" | "blockquote" | "pre" | "figure"
-            | "figcaption" | "hr" | "br" | "form" | "fieldset" | "address" | "details"
-            | "summary" | "center"
+        "p" | "div"
+            | "section"
+            | "article"
+            | "main"
+            | "header"
+            | "footer"
+            | "aside"
+            | "nav"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "ul"
+            | "ol"
+            | "li"
+            | "dl"
+            | "dt"
+            | "dd"
+            | "table"
+            | "thead"
+            | "tbody"
+            | "tr"
+            | "td"
+            | "th"
+            | "blockquote"
+            | "pre"
+            | "figure"
+            | "figcaption"
+            | "hr"
+            | "br"
+            | "form"
+            | "fieldset"
+            | "address"
+            | "details"
+            | "summary"
+            | "center"
     )
 }
 
@@ -185,7 +222,10 @@ fn blocks_of(root: &NodeRef<'_>) -> Vec<Block> {
                     let raw = node.text();
                     let mut pieces = raw.split_whitespace().peekable();
                     if pieces.peek().is_none() {
-                        if !raw.is_empty() && !current.text.ends_with(' ') && !current.text.is_empty() {
+                        if !raw.is_empty()
+                            && !current.text.ends_with(' ')
+                            && !current.text.is_empty()
+                        {
                             current.text.push(' ');
                         }
                         continue;
@@ -211,7 +251,10 @@ fn blocks_of(root: &NodeRef<'_>) -> Vec<Block> {
                     continue;
                 }
                 let name = node.node_name().map(|n| n.to_string()).unwrap_or_default();
-                if matches!(name.as_str(), "script" | "style" | "noscript" | "template" | "svg") {
+                if matches!(
+                    name.as_str(),
+                    "script" | "style" | "noscript" | "template" | "svg"
+                ) {
                     continue;
                 }
                 let block = block_element(&name);
@@ -237,7 +280,8 @@ fn date_line(text: &str) -> bool {
     if words > 16 {
         return false;
     }
-    let dates: Vec<_> = super::date::find_written_dates(text, super::date::DayOrder::MonthFirst).collect();
+    let dates: Vec<_> =
+        super::date::find_written_dates(text, super::date::DayOrder::MonthFirst).collect();
     if dates.is_empty() {
         return false;
     }
