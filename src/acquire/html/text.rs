@@ -136,6 +136,8 @@ fn remove_boilerplate(doc: &Document) {
 struct Block {
     text: String,
     link_chars: usize,
+    /// Inside a `<blockquote>` (quotes and embedded posts keep their links and dates).
+    quoted: bool,
 }
 
 /// Elements that start and end a block of text.
@@ -187,19 +189,26 @@ fn block_element(name: &str) -> bool {
 fn blocks_of(root: &NodeRef<'_>) -> Vec<Block> {
     enum Step<'a> {
         Enter(NodeRef<'a>),
-        Leave { block: bool, link: bool },
+        Leave {
+            block: bool,
+            link: bool,
+            quote: bool,
+        },
     }
     let mut blocks = Vec::new();
     let mut current = Block {
         text: String::new(),
         link_chars: 0,
+        quoted: false,
     };
-    let flush = |current: &mut Block, blocks: &mut Vec<Block>| {
+    let mut quote_depth = 0usize;
+    let flush = |current: &mut Block, blocks: &mut Vec<Block>, quoted: bool| {
         let text = current.text.trim();
         if !text.is_empty() {
             blocks.push(Block {
                 text: text.to_string(),
                 link_chars: current.link_chars,
+                quoted,
             });
         }
         current.text.clear();
@@ -209,12 +218,15 @@ fn blocks_of(root: &NodeRef<'_>) -> Vec<Block> {
     let mut steps: Vec<Step<'_>> = root.children_it(true).map(Step::Enter).collect();
     while let Some(step) = steps.pop() {
         match step {
-            Step::Leave { block, link } => {
+            Step::Leave { block, link, quote } => {
                 if link {
                     link_depth = link_depth.saturating_sub(1);
                 }
                 if block {
-                    flush(&mut current, &mut blocks);
+                    flush(&mut current, &mut blocks, quote_depth > 0);
+                }
+                if quote {
+                    quote_depth = quote_depth.saturating_sub(1);
                 }
             }
             Step::Enter(node) => {
@@ -259,18 +271,22 @@ fn blocks_of(root: &NodeRef<'_>) -> Vec<Block> {
                 }
                 let block = block_element(&name);
                 let link = name == "a";
+                let quote = name == "blockquote";
                 if block {
-                    flush(&mut current, &mut blocks);
+                    flush(&mut current, &mut blocks, quote_depth > 0);
                 }
                 if link {
                     link_depth += 1;
                 }
-                steps.push(Step::Leave { block, link });
+                if quote {
+                    quote_depth += 1;
+                }
+                steps.push(Step::Leave { block, link, quote });
                 steps.extend(node.children_it(true).map(Step::Enter));
             }
         }
     }
-    flush(&mut current, &mut blocks);
+    flush(&mut current, &mut blocks, false);
     blocks
 }
 
@@ -301,8 +317,9 @@ fn render_blocks(root: &NodeRef<'_>, title: Option<&str>) -> String {
     for block in blocks_of(root) {
         let chars = block.text.len();
         let words = block.text.split_whitespace().count();
-        let link_heavy = block.link_chars * 10 >= chars * 6 && words < 25;
-        if link_heavy || date_line(&block.text) {
+        let bare_address = block.text.starts_with("http") && words == 1;
+        let link_heavy = block.link_chars * 10 >= chars * 6 && words < 25 && !bare_address;
+        if !block.quoted && (link_heavy || date_line(&block.text)) {
             continue;
         }
         if kept.is_empty() && !title.is_empty() && block.text.eq_ignore_ascii_case(title) {
