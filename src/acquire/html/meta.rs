@@ -144,7 +144,8 @@ impl PageMeta {
                     .map(str::to_string)
             })
             .map(|s| collapse_spaces(&decode_entities(&s)))
-            .filter(|s| !s.is_empty() && s.chars().count() <= 100)
+            .map(|s| s.trim_start_matches('@').to_string())
+            .filter(|s| !s.is_empty() && s.chars().count() <= 100 && !s.contains("://"))
             .or_else(|| host_of(page_url?))
     }
 
@@ -791,7 +792,7 @@ fn clean_names(raw: Vec<String>) -> Vec<String> {
             if name.is_empty() || name.contains("://") || words > 5 || name.chars().count() > 60 {
                 continue;
             }
-            if !name.chars().any(char::is_alphabetic) {
+            if !name.chars().any(char::is_alphabetic) || looks_like_file_or_host(name) {
                 continue;
             }
             if !names.iter().any(|n| n.eq_ignore_ascii_case(name)) {
@@ -800,6 +801,18 @@ fn clean_names(raw: Vec<String>) -> Vec<String> {
         }
     }
     names
+}
+
+/// A single token such as `humans.txt` or `example.com`: not a person's name.
+fn looks_like_file_or_host(name: &str) -> bool {
+    if name.contains(char::is_whitespace) {
+        return false;
+    }
+    name.rsplit_once('.').is_some_and(|(stem, ext)| {
+        stem.len() > 1
+            && (2..=4).contains(&ext.len())
+            && ext.chars().all(|c| c.is_ascii_lowercase())
+    })
 }
 
 /// Drops a trailing (or leading) site name from a page title: "Story | Outlet",
@@ -908,6 +921,15 @@ pub fn decode_entities(text: &str) -> String {
                 "quot" => Some('"'),
                 "apos" => Some('\''),
                 "nbsp" => Some(' '),
+                "rsquo" => Some('\u{2019}'),
+                "lsquo" => Some('\u{2018}'),
+                "rdquo" => Some('\u{201D}'),
+                "ldquo" => Some('\u{201C}'),
+                "ndash" => Some('\u{2013}'),
+                "mdash" => Some('\u{2014}'),
+                "hellip" => Some('\u{2026}'),
+                "laquo" => Some('\u{AB}'),
+                "raquo" => Some('\u{BB}'),
                 _ => entity
                     .strip_prefix("#x")
                     .or_else(|| entity.strip_prefix("#X"))
