@@ -1,0 +1,81 @@
+//! Benchmark of the HTML → article step: decompresses every page of an eval `html/` directory
+//! into memory, then runs `article_from_html` over all of them for several rounds and prints
+//! pages/s (median round) and MB/s.
+//!
+//! Usage: `cargo run --release --example bench_html -- [HTML_DIR] [ROUNDS]` (default
+//! `../shared/eval/articles/html`, or `../../shared/eval/articles/html`; 5 rounds).
+//! Reads /work/shared data; not part of the test suite.
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use concord::acquire::html::article_from_html;
+use flate2::read::GzDecoder;
+
+fn main() -> Result<()> {
+    let mut args = std::env::args().skip(1);
+    let dir = args.next().map(PathBuf::from).unwrap_or_else(default_dir);
+    let rounds: usize = args.next().and_then(|r| r.parse().ok()).unwrap_or(5).max(1);
+    let mut pages: Vec<String> = Vec::new();
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .with_context(|| format!("reading {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.to_string_lossy().ends_with(".html.gz"))
+        .collect();
+    entries.sort();
+    for path in entries {
+        let mut bytes = Vec::new();
+        GzDecoder::new(std::fs::File::open(&path)?)
+            .read_to_end(&mut bytes)
+            .with_context(|| format!("decompressing {}", path.display()))?;
+        pages.push(String::from_utf8_lossy(&bytes).into_owned());
+    }
+    anyhow::ensure!(!pages.is_empty(), "no .html.gz pages in {}", dir.display());
+    let total_bytes: usize = pages.iter().map(String::len).sum();
+    println!(
+        "{} pages, {:.1} MB of HTML, {rounds} rounds",
+        pages.len(),
+        total_bytes as f64 / 1e6
+    );
+    let mut seconds = Vec::with_capacity(rounds);
+    let mut text_chars = 0usize;
+    for round in 0..rounds {
+        let start = Instant::now();
+        text_chars = 0;
+        for page in &pages {
+            let article = article_from_html(page, Some("https://example.com/news/story"));
+            text_chars += article.text.len();
+        }
+        let elapsed = start.elapsed().as_secs_f64();
+        println!(
+            "round {}: {:.3} s, {:.0} pages/s",
+            round + 1,
+            elapsed,
+            pages.len() as f64 / elapsed
+        );
+        seconds.push(elapsed);
+    }
+    seconds.sort_by(f64::total_cmp);
+    let median = seconds[seconds.len() / 2];
+    println!(
+        "median: {:.0} pages/s, {:.1} MB/s ({} bytes of text per round)",
+        pages.len() as f64 / median,
+        total_bytes as f64 / 1e6 / median,
+        text_chars
+    );
+    Ok(())
+}
+
+/// `../shared/eval/articles/html`, or one level further up when run from a worktree.
+fn default_dir() -> PathBuf {
+    [
+        "../shared/eval/articles/html",
+        "../../shared/eval/articles/html",
+    ]
+    .iter()
+    .map(PathBuf::from)
+    .find(|p| p.is_dir())
+    .unwrap_or_else(|| PathBuf::from("../shared/eval/articles/html"))
+}
