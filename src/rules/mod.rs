@@ -12,7 +12,32 @@ use std::path::{Path, PathBuf};
 
 /// The files concord knows, with their embedded default contents.
 /// Add a line here when a rule family gains a file.
-pub const EMBEDDED: &[(&str, &str)] = &[];
+pub const EMBEDDED: &[(&str, &str)] = &[
+    (
+        "money/currencies.tsv",
+        include_str!("../../rules/money/currencies.tsv"),
+    ),
+    (
+        "money/scales.tsv",
+        include_str!("../../rules/money/scales.tsv"),
+    ),
+    (
+        "money/qualifiers.tsv",
+        include_str!("../../rules/money/qualifiers.tsv"),
+    ),
+    (
+        "money/rates.tsv",
+        include_str!("../../rules/money/rates.tsv"),
+    ),
+    (
+        "money/negatives.tsv",
+        include_str!("../../rules/money/negatives.tsv"),
+    ),
+    (
+        "money/examples.tsv",
+        include_str!("../../rules/money/examples.tsv"),
+    ),
+];
 
 /// Where a loaded rule file came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
