@@ -19,7 +19,7 @@
 //! Speed: an Aho-Corasick scan for currency cues picks the stretches of text worth reading;
 //! only those are tokenised and parsed, so text without a cue costs one automaton pass.
 
-use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use rust_decimal::Decimal;
@@ -28,6 +28,32 @@ use crate::extract::numbers;
 use crate::model::{Money, Qualifier};
 use crate::rules::{RuleFile, RuleSet, RulesError};
 
+/// FNV-1a: lexicon keys are short, and this is the hot path.
+#[derive(Debug, Default, Clone, Copy)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut hash = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for byte in bytes {
+            hash ^= u64::from(*byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = hash;
+    }
+}
+
+type HashMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<Fnv>>;
+type HashSet<K> = std::collections::HashSet<K, BuildHasherDefault<Fnv>>;
+
 /// Rule files this extractor reads.
 const CURRENCIES: &str = "money/currencies.tsv";
 const SCALES: &str = "money/scales.tsv";
@@ -35,9 +61,10 @@ const QUALIFIERS: &str = "money/qualifiers.tsv";
 const RATES: &str = "money/rates.tsv";
 const NEGATIVES: &str = "money/negatives.tsv";
 
-/// Bytes of context read before and after a currency cue.
+/// Bytes of context read before and after a currency cue; a mention starts at most
+/// `BEFORE_CUE` bytes before its currency.
 const BEFORE_CUE: usize = 120;
-const AFTER_CUE: usize = 160;
+const AFTER_CUE: usize = 100;
 /// Longest token looked up in a lexicon; longer tokens match nothing.
 const MAX_LEXICON_TOKEN: usize = 48;
 
@@ -60,6 +87,7 @@ struct CurrencyForm {
     attached: bool,
     weight: bool,
     article: bool,
+    whole: bool,
 }
 
 /// One row of `scales.tsv`.
@@ -92,10 +120,10 @@ struct PhraseMap<V> {
 impl<V> PhraseMap<V> {
     fn new() -> Self {
         PhraseMap {
-            folded: HashMap::new(),
-            exact: HashMap::new(),
-            folded_prefixes: HashSet::new(),
-            exact_prefixes: HashSet::new(),
+            folded: HashMap::default(),
+            exact: HashMap::default(),
+            folded_prefixes: HashSet::default(),
+            exact_prefixes: HashSet::default(),
             max_tokens: 0,
         }
     }
@@ -365,9 +393,12 @@ pub struct MoneyExtractor {
     rate_units: PhraseMap<String>,
     percent: PhraseMap<()>,
     weight_after: HashSet<String>,
+    weight_before: HashSet<String>,
     money_after: HashSet<String>,
     not_rate_after: HashSet<String>,
     starters: HashSet<String>,
+    /// Characters that may start a mention as a punctuation token ("$", "€", a minus).
+    punct_starters: Vec<char>,
 }
 
 fn field<'a>(
@@ -405,10 +436,10 @@ impl MoneyExtractor {
     /// Builds the extractor from the loaded rules.
     pub fn new(rules: &RuleSet) -> Result<MoneyExtractor, RulesError> {
         let mut currencies = PhraseMap::new();
-        let mut codes = HashMap::new();
+        let mut codes = HashMap::default();
         let mut cue_patterns: Vec<String> = Vec::new();
         let mut cue_checks: Vec<CueCheck> = Vec::new();
-        let mut starters: HashSet<String> = HashSet::new();
+        let mut starters: HashSet<String> = HashSet::default();
         let mut add_cue = |pattern: String, check: CueCheck| {
             cue_patterns.push(pattern);
             cue_checks.push(check);
@@ -446,6 +477,7 @@ impl MoneyExtractor {
                 attached: false,
                 weight: false,
                 article: false,
+                whole: false,
             };
             let mut exact = false;
             for flag in flags(&fields, 4) {
@@ -454,6 +486,7 @@ impl MoneyExtractor {
                     "attached" => entry.attached = true,
                     "weight" => entry.weight = true,
                     "article" => entry.article = true,
+                    "whole" => entry.whole = true,
                     other => return Err(file.bad(line, format!("unknown flag {other:?}"))),
                 }
             }
@@ -497,7 +530,7 @@ impl MoneyExtractor {
             }
         }
         // Deduplicate cues (keep the first check of each pattern).
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         let (cue_patterns, cue_checks): (Vec<String>, Vec<CueCheck>) = cue_patterns
             .into_iter()
             .zip(cue_checks)
@@ -532,7 +565,7 @@ impl MoneyExtractor {
         }
 
         let mut qualifiers = PhraseMap::new();
-        let mut change_words = HashSet::new();
+        let mut change_words = HashSet::default();
         let file = rules.file(QUALIFIERS);
         for (line, fields) in file.rows() {
             let phrase = field(file, line, &fields, 0, "phrase")?;
@@ -585,9 +618,10 @@ impl MoneyExtractor {
         }
 
         let mut percent = PhraseMap::new();
-        let mut weight_after = HashSet::new();
-        let mut money_after = HashSet::new();
-        let mut not_rate_after = HashSet::new();
+        let mut weight_after = HashSet::default();
+        let mut weight_before = HashSet::default();
+        let mut money_after = HashSet::default();
+        let mut not_rate_after = HashSet::default();
         let file = rules.file(NEGATIVES);
         for (line, fields) in file.rows() {
             let cue = field(file, line, &fields, 0, "cue")?;
@@ -595,6 +629,9 @@ impl MoneyExtractor {
             match cue {
                 "weight_after" => {
                     weight_after.insert(word);
+                }
+                "weight_before" => {
+                    weight_before.insert(word);
                 }
                 "money_after" => {
                     money_after.insert(word);
@@ -611,6 +648,15 @@ impl MoneyExtractor {
         for article in ["a", "an"] {
             starters.insert(article.to_string());
         }
+        let mut punct_starters: Vec<char> = MINUS.to_vec();
+        for starter in &starters {
+            let mut chars = starter.chars();
+            if let (Some(c), None) = (chars.next(), chars.next()) {
+                if !c.is_alphanumeric() && !punct_starters.contains(&c) {
+                    punct_starters.push(c);
+                }
+            }
+        }
 
         Ok(MoneyExtractor {
             cues,
@@ -624,9 +670,11 @@ impl MoneyExtractor {
             rate_units,
             percent,
             weight_after,
+            weight_before,
             money_after,
             not_rate_after,
             starters,
+            punct_starters,
         })
     }
 
@@ -635,6 +683,7 @@ impl MoneyExtractor {
         let mut found = Vec::new();
         let bytes = text.as_bytes();
         let mut regions: Vec<(usize, usize)> = Vec::new();
+        let mut windows: Vec<(usize, usize)> = Vec::new();
         for hit in self.cues.find_overlapping_iter(text) {
             let (s, e) = (hit.start(), hit.end());
             let ok = match self.cue_checks.get(hit.pattern().as_usize()) {
@@ -664,6 +713,11 @@ impl MoneyExtractor {
                 Some(last) if start <= last.1 => last.1 = last.1.max(end),
                 _ => regions.push((start, end)),
             }
+            // Mentions start at most BEFORE_CUE bytes before their currency cue.
+            match windows.last_mut() {
+                Some(last) if start <= last.1 => last.1 = last.1.max(e),
+                _ => windows.push((start, e)),
+            }
         }
         if regions.is_empty() {
             return found;
@@ -671,6 +725,7 @@ impl MoneyExtractor {
         let mut toks = Vec::new();
         let mut buf = String::new();
         let mut chars = CharCounter::default();
+        let mut window = 0;
         for (start, end) in regions {
             let orig = &text[start..end];
             let folded = orig.to_ascii_lowercase();
@@ -682,7 +737,12 @@ impl MoneyExtractor {
             };
             let mut i = 0;
             while i < toks.len() {
-                if !self.is_start(&region, i) {
+                let at = start + toks[i].start;
+                while window < windows.len() && windows[window].1 <= at {
+                    window += 1;
+                }
+                let in_window = windows.get(window).is_some_and(|w| w.0 <= at);
+                if !in_window || !self.is_start(&region, i) {
                     i += 1;
                     continue;
                 }
@@ -715,7 +775,7 @@ impl MoneyExtractor {
         let tok = &region.toks[i];
         match tok.kind {
             TokKind::Num => true,
-            TokKind::Punct => true,
+            TokKind::Punct => region.is_punct(i, &self.punct_starters),
             TokKind::Word => {
                 let word = &region.folded[tok.start..tok.end];
                 self.starters.contains(word)
@@ -760,12 +820,30 @@ impl MoneyExtractor {
         let start = if hedge.is_some() { i } else { a.start };
         let k = a.end;
         // "from $5 to $7" was tried from "from"; "rose $5 to $7" is a change, not a range.
-        let before = if i > 0 { region.word(i - 1) } else { None };
-        let after_change = before.is_some_and(|w| w == "from" || self.change_words.contains(w));
-        let joined = region.is_punct(k, DASHES) || (region.is_word(k, "to") && !after_change);
+        // "rose by 834 mln francs to 24.79 billion" too.
+        let word_before = |back: usize| {
+            if i >= back {
+                region.word(i - back)
+            } else {
+                None
+            }
+        };
+        let is_change = |w: Option<&str>| w.is_some_and(|w| self.change_words.contains(w));
+        let after_change = word_before(1) == Some("from")
+            || is_change(word_before(1))
+            || (word_before(1) == Some("by") && is_change(word_before(2)));
+        let by_to = region.is_word(k, "to");
+        let joined = region.is_punct(k, DASHES) || (by_to && !after_change);
         if joined && region.continues(k + 1) {
             if let Some(b) = self.amount(region, k + 1, buf) {
-                if let Some(m) = self.range(region, start, a.clone(), b, buf) {
+                // "X francs to 24.79 billion" reads as a move; "to" needs a currency after.
+                let bare_after_to = by_to && a.currency.is_some() && b.currency.is_none();
+                let range = if bare_after_to {
+                    None
+                } else {
+                    self.range(region, start, a.clone(), b, buf)
+                };
+                if let Some(m) = range {
                     return Some(m);
                 }
             }
@@ -970,6 +1048,22 @@ impl MoneyExtractor {
                     return None;
                 }
             }
+            // "$.50"
+            TokKind::Punct
+                if prefix.is_some()
+                    && region.is_punct(j, &['.'])
+                    && toks
+                        .get(j + 1)
+                        .is_some_and(|t| t.kind == TokKind::Num && t.whole)
+                    && region.attached(j + 1) =>
+            {
+                let cents = toks[j + 1];
+                let digits = u32::try_from(cents.end - cents.start).ok()?;
+                let mut value = cents.num?;
+                value.set_scale(digits).ok()?;
+                j += 2;
+                (value, false)
+            }
             TokKind::Punct => return None,
         };
         if negative {
@@ -978,9 +1072,12 @@ impl MoneyExtractor {
         // Scale.
         let mut scaled = multiplier.is_some();
         if !article {
-            if let Some((m, taken)) = self.scale_at(region, j, buf) {
+            // "$5-million contract"
+            let hyphen = region.is_punct(j, &['-']) && region.attached(j) && region.attached(j + 1);
+            let at = if hyphen { j + 1 } else { j };
+            if let Some((m, taken)) = self.scale_at(region, at, buf) {
                 multiplier = Some(multiplier.unwrap_or(Decimal::ONE).checked_mul(m)?);
-                j += taken;
+                j = at + taken;
                 scaled = true;
             }
         }
@@ -999,7 +1096,8 @@ impl MoneyExtractor {
         }
         if region.continues(k) {
             if let Some((form, taken, mult)) = self.currency_at(region, k, buf) {
-                let fits = form.after && (!form.attached || region.attached(k));
+                let fits =
+                    form.after && (!form.attached || region.attached(k)) && (!form.whole || whole);
                 let replaces = match prefix {
                     None => true,
                     // "dollar 1.82 marks": the word before was not this amount's currency.
@@ -1035,7 +1133,7 @@ impl MoneyExtractor {
                             scaled = true;
                         }
                     }
-                    if form.weight && !self.money_not_weight(region, j, hyphened) {
+                    if form.weight && !self.money_not_weight(region, i, j, hyphened) {
                         return None;
                     }
                 }
@@ -1085,7 +1183,15 @@ impl MoneyExtractor {
 
     /// After a weight-ambiguous currency word ending before token `j`: true when it reads
     /// as money.
-    fn money_not_weight(&self, region: &Region<'_>, j: usize, hyphened: bool) -> bool {
+    fn money_not_weight(&self, region: &Region<'_>, i: usize, j: usize, hyphened: bool) -> bool {
+        let weighed = (i.saturating_sub(4)..i).any(|k| {
+            region
+                .word(k)
+                .is_some_and(|w| self.weight_before.contains(w))
+        });
+        if weighed {
+            return false;
+        }
         let next = if region.continues(j) {
             region.word(j)
         } else {
@@ -1162,6 +1268,8 @@ impl MoneyExtractor {
             k += 1;
         }
         let (_, taken) = self.rate_connectors.longest(region, k, buf)?;
+        // Only "a year earlier" is a time phrase; "per share after" is still a rate.
+        let article = region.is_word(k, "a") || region.is_word(k, "an");
         k += taken;
         if region.is_punct(k, &['-']) {
             k += 1;
@@ -1171,7 +1279,8 @@ impl MoneyExtractor {
         }
         let (unit, taken) = self.rate_units.longest(region, k, buf)?;
         k += taken;
-        if region.continues(k)
+        if article
+            && region.continues(k)
             && region
                 .word(k)
                 .is_some_and(|w| self.not_rate_after.contains(w))

@@ -40,8 +40,8 @@ pub fn parse_digits(text: &str) -> Option<ParsedNumber> {
     if first == 0 {
         return None;
     }
-    let mut int_digits = String::with_capacity(16);
-    int_digits.push_str(&text[..first]);
+    let mut int_digits = Digits::default();
+    int_digits.push(&bytes[..first]);
     let mut end = first;
 
     // Comma grouping: groups of 2 or 3 digits, the last one of 3, the 2s before any 3.
@@ -63,7 +63,7 @@ pub fn parse_digits(text: &str) -> Option<ParsedNumber> {
         let valid = last_is_three && !two_after_three && !runs_on;
         if valid {
             for &(start, len) in &groups {
-                int_digits.push_str(&text[start..start + len]);
+                int_digits.push(&bytes[start..start + len]);
             }
             end = pos;
         }
@@ -80,44 +80,56 @@ pub fn parse_digits(text: &str) -> Option<ParsedNumber> {
                 && (bytes[pos] == b'.' || bytes[pos] == b',')
                 && bytes[pos + 1].is_ascii_digit());
         if groups >= 2 && clean_end {
-            let digits: String = text[end..pos]
-                .chars()
-                .filter(char::is_ascii_digit)
-                .collect();
-            int_digits.push_str(&digits);
-            end = pos;
-            return finish(&int_digits, "", end);
+            int_digits.push(&bytes[end..pos]);
+            return finish(int_digits, b"", pos);
         }
     }
 
     // Decimal part.
-    let mut fraction = "";
+    let mut fraction: &[u8] = b"";
     if end + 1 < bytes.len() && bytes[end] == b'.' && bytes[end + 1].is_ascii_digit() {
         let len = digit_run(bytes, end + 1);
-        fraction = &text[end + 1..end + 1 + len];
+        fraction = &bytes[end + 1..end + 1 + len];
         end += 1 + len;
     }
-    finish(&int_digits, fraction, end)
+    finish(int_digits, fraction, end)
 }
 
-fn finish(int_digits: &str, fraction: &str, len: usize) -> Option<ParsedNumber> {
-    let int_digits = int_digits.trim_start_matches('0');
-    if int_digits.len() > MAX_DIGITS {
+/// Significant digits of an integer part, gathered without allocating.
+#[derive(Debug, Default, Clone, Copy)]
+struct Digits {
+    mantissa: i128,
+    count: usize,
+    overflow: bool,
+}
+
+impl Digits {
+    /// Appends the ASCII digits of `bytes` (other bytes are skipped).
+    fn push(&mut self, bytes: &[u8]) {
+        for byte in bytes.iter().filter(|b| b.is_ascii_digit()) {
+            if self.count == 0 && *byte == b'0' {
+                continue;
+            }
+            if self.count >= MAX_DIGITS {
+                self.overflow = true;
+                return;
+            }
+            self.mantissa = self.mantissa * 10 + i128::from(byte - b'0');
+            self.count += 1;
+        }
+    }
+}
+
+fn finish(int_digits: Digits, fraction: &[u8], len: usize) -> Option<ParsedNumber> {
+    if int_digits.overflow {
         return None;
     }
-    let keep = fraction.len().min(MAX_DIGITS - int_digits.len());
-    let fraction = &fraction[..keep];
-    let mut literal = String::with_capacity(int_digits.len() + fraction.len() + 2);
-    literal.push_str(if int_digits.is_empty() {
-        "0"
-    } else {
-        int_digits
-    });
-    if !fraction.is_empty() {
-        literal.push('.');
-        literal.push_str(fraction);
+    let keep = fraction.len().min(MAX_DIGITS - int_digits.count);
+    let mut mantissa = int_digits.mantissa;
+    for byte in &fraction[..keep] {
+        mantissa = mantissa * 10 + i128::from(byte - b'0');
     }
-    let value: Decimal = literal.parse().ok()?;
+    let value = Decimal::try_from_i128_with_scale(mantissa, keep as u32).ok()?;
     Some(ParsedNumber {
         value,
         len,
@@ -212,7 +224,7 @@ pub fn number_word(word: &str) -> Option<NumberWord> {
 }
 
 /// A word of the text, with its byte range.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 struct WordAt<'t> {
     word: &'t str,
     end: usize,
@@ -220,11 +232,11 @@ struct WordAt<'t> {
 
 /// Splits the start of `text` into words joined by single hyphens or runs of spaces/tabs,
 /// at most `MAX_WORDS + 4` of them; stops at anything else.
-fn leading_words(text: &str) -> Vec<WordAt<'_>> {
+fn leading_words(text: &str) -> Words<'_> {
     let bytes = text.as_bytes();
-    let mut words = Vec::new();
+    let mut words = Words::default();
     let mut pos = 0;
-    while words.len() < MAX_WORDS + 4 {
+    while words.len < WORDS_CAP {
         let len = bytes[pos..]
             .iter()
             .take_while(|b| b.is_ascii_alphabetic())
@@ -232,10 +244,11 @@ fn leading_words(text: &str) -> Vec<WordAt<'_>> {
         if len == 0 {
             break;
         }
-        words.push(WordAt {
+        words.items[words.len] = WordAt {
             word: &text[pos..pos + len],
             end: pos + len,
-        });
+        };
+        words.len += 1;
         let mut next = pos + len;
         if next < bytes.len() && bytes[next] == b'-' {
             next += 1;
@@ -255,6 +268,23 @@ fn leading_words(text: &str) -> Vec<WordAt<'_>> {
         pos = next;
     }
     words
+}
+
+const WORDS_CAP: usize = MAX_WORDS + 4;
+
+/// The leading words of a text, without allocating.
+#[derive(Debug, Default)]
+struct Words<'t> {
+    items: [WordAt<'t>; WORDS_CAP],
+    len: usize,
+}
+
+impl<'t> std::ops::Deref for Words<'t> {
+    type Target = [WordAt<'t>];
+
+    fn deref(&self) -> &Self::Target {
+        &self.items[..self.len]
+    }
 }
 
 fn is(word: &WordAt<'_>, s: &str) -> bool {
