@@ -792,8 +792,8 @@ impl MoneyExtractor {
         if let Some((form, n)) = self.qualifiers.longest(region, i, buf) {
             match form {
                 QualifierForm::Range(joiner) => {
-                    if joiner == "to"
-                        && i > 0
+                    // "rose from $5 to $7" is a change, not a range.
+                    if i > 0
                         && region
                             .word(i - 1)
                             .is_some_and(|w| self.change_words.contains(w))
@@ -801,7 +801,10 @@ impl MoneyExtractor {
                         return None;
                     }
                     let a = self.amount(region, i + n, buf)?;
-                    if !region.is_word(a.end, joiner) || !region.continues(a.end + 1) {
+                    let joined = region
+                        .word(a.end)
+                        .is_some_and(|w| joiner.split('/').any(|j| j == w));
+                    if !joined || !region.continues(a.end + 1) {
                         return None;
                     }
                     let b = self.amount(region, a.end + 1, buf)?;
@@ -1031,7 +1034,24 @@ impl MoneyExtractor {
         let (mut number, mut whole) = match tok.kind {
             TokKind::Num => {
                 j += 1;
-                (tok.num?, tok.whole)
+                let number = tok.num?;
+                // "1 point 1"
+                let spoken_point = tok.whole
+                    && region.is_word(j, "point")
+                    && toks
+                        .get(j + 1)
+                        .is_some_and(|t| t.kind == TokKind::Num && t.whole);
+                if spoken_point {
+                    let digits = &toks[j + 1];
+                    let mut fraction = digits.num?;
+                    fraction
+                        .set_scale(u32::try_from(digits.end - digits.start).ok()?)
+                        .ok()?;
+                    j += 2;
+                    (number.checked_add(fraction)?, false)
+                } else {
+                    (number, tok.whole)
+                }
             }
             TokKind::Word => {
                 if let Some(parsed) = numbers::parse_words(&region.folded[tok.start..]) {
@@ -1096,8 +1116,19 @@ impl MoneyExtractor {
         }
         if region.continues(k) {
             if let Some((form, taken, mult)) = self.currency_at(region, k, buf) {
-                let fits =
-                    form.after && (!form.attached || region.attached(k)) && (!form.whole || whole);
+                // "1 $10": a symbol touching the next number, apart from this one, is that
+                // number's.
+                let owned_by_next = form.kind == CurrencyKind::Symbol
+                    && !region.attached(k)
+                    && region.attached(k + taken)
+                    && region
+                        .toks
+                        .get(k + taken)
+                        .is_some_and(|t| t.kind == TokKind::Num);
+                let fits = form.after
+                    && (!form.attached || region.attached(k))
+                    && (!form.whole || whole)
+                    && !owned_by_next;
                 let replaces = match prefix {
                     None => true,
                     // "dollar 1.82 marks": the word before was not this amount's currency.
@@ -1250,10 +1281,12 @@ impl MoneyExtractor {
                 }
             }
         }
-        // Bare cents only at the end of a clause: "It costs 15 dollars and 50."
+        // Bare cents only at the end of a clause ("It costs 15 dollars and 50.") or before
+        // another "and" ("one dollar and one and ...").
         let ends = k >= toks.len()
             || toks[k].para_before
-            || (region.is_punct(k, CLOSING) && !region.is_punct(k, &['\'']));
+            || (region.is_punct(k, CLOSING) && !region.is_punct(k, &['\'']))
+            || region.is_word(k, "and");
         ends.then_some((cents, k))
     }
 

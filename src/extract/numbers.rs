@@ -1,6 +1,6 @@
 //! Numbers read from the start of a text: figures in digits ("1,234,567.89", "12,34,567",
 //! "4.7") and numbers in words ("seventy", "twenty-one", "one hundred and two",
-//! "five-and-a-half", "half a", "three-quarters of a", "one-billion").
+//! "five-and-a-half", "half a", "three-quarters of a", "one-billion", "one point five").
 //!
 //! Every function reads from the first byte of the text it is given and reports how many
 //! bytes it used, so callers can go on reading after the number ("five-and-a-half-year" →
@@ -379,6 +379,35 @@ pub fn parse_words(text: &str) -> Option<ParsedNumber> {
             }
             break;
         }
+        // "one point three": decimals spoken digit by digit.
+        if is(&w, "point") && have && whole && matches!(last, Last::Unit | Last::Teen | Last::Tens)
+        {
+            let mut fraction = Decimal::ZERO;
+            let mut scale = Decimal::ONE;
+            let mut k = i + 1;
+            while k < words.len().min(MAX_WORDS) {
+                match number_word(words[k].word) {
+                    Some(NumberWord::Unit(d)) if d < 10 => {
+                        scale /= Decimal::TEN;
+                        fraction += Decimal::from(d) * scale;
+                        k += 1;
+                    }
+                    _ => break,
+                }
+            }
+            if k > i + 1 {
+                current += fraction;
+                whole = false;
+                end = words[k - 1].end;
+                i = k;
+                if let Some(NumberWord::Scale(s)) = get(i).and_then(|n| number_word(n.word)) {
+                    total += current * Decimal::from(s);
+                    current = Decimal::ZERO;
+                    end = words[i].end;
+                }
+            }
+            break;
+        }
         let Some(kind) = number_word(w.word) else {
             break;
         };
@@ -569,6 +598,9 @@ mod tests {
         assert_eq!(words("two and a half million"), Some((dec("2500000"), 22)));
         assert_eq!(words("a quarter"), Some((dec("0.25"), 9)));
         assert_eq!(words("one-half"), Some((dec("0.5"), 8)));
+        assert_eq!(words("one point three dollars"), Some((dec("1.3"), 15)));
+        assert_eq!(words("two point five million"), Some((dec("2500000"), 22)));
+        assert_eq!(words("one point of view"), Some((dec("1"), 3)));
     }
 
     #[test]
