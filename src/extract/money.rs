@@ -1215,7 +1215,7 @@ impl MoneyExtractor {
     /// After a weight-ambiguous currency word ending before token `j`: true when it reads
     /// as money.
     fn money_not_weight(&self, region: &Region<'_>, i: usize, j: usize, hyphened: bool) -> bool {
-        let weighed = (i.saturating_sub(4)..i).any(|k| {
+        let weighed = (i.saturating_sub(8)..i).any(|k| {
             region
                 .word(k)
                 .is_some_and(|w| self.weight_before.contains(w))
