@@ -100,8 +100,9 @@ struct ScaleForm {
 /// One row of `qualifiers.tsv`.
 #[derive(Debug, Clone)]
 enum QualifierForm {
-    /// A hedge with its interval band in percent.
-    Hedge(Qualifier, Option<Decimal>),
+    /// A hedge with its interval band in percent, and a word after the amount that
+    /// cancels it.
+    Hedge(Qualifier, Option<Decimal>, Option<String>),
     /// A range frame and the word joining its ends.
     Range(String),
 }
@@ -579,11 +580,15 @@ impl MoneyExtractor {
                 }
                 b => Some(decimal(file, line, b)?),
             };
+            let unless = fields
+                .get(3)
+                .filter(|w| !w.is_empty() && **w != "-")
+                .map(|w| w.to_ascii_lowercase());
             let entry = match kind {
-                "approx" => QualifierForm::Hedge(Qualifier::Approx, band),
-                "atleast" => QualifierForm::Hedge(Qualifier::AtLeast, band),
-                "atmost" => QualifierForm::Hedge(Qualifier::AtMost, band),
-                "exact" => QualifierForm::Hedge(Qualifier::Exact, None),
+                "approx" => QualifierForm::Hedge(Qualifier::Approx, band, unless),
+                "atleast" => QualifierForm::Hedge(Qualifier::AtLeast, band, unless),
+                "atmost" => QualifierForm::Hedge(Qualifier::AtMost, band, unless),
+                "exact" => QualifierForm::Hedge(Qualifier::Exact, None, unless),
                 "range" => QualifierForm::Range(
                     field(file, line, &fields, 2, "joining word")?.to_ascii_lowercase(),
                 ),
@@ -789,6 +794,7 @@ impl MoneyExtractor {
     fn parse_at(&self, region: &Region<'_>, i: usize, buf: &mut String) -> Option<Mention> {
         let mut j = i;
         let mut hedge: Option<(Qualifier, Option<Decimal>)> = None;
+        let mut hedge_unless: Option<&str> = None;
         if let Some((form, n)) = self.qualifiers.longest(region, i, buf) {
             match form {
                 QualifierForm::Range(joiner) => {
@@ -810,8 +816,9 @@ impl MoneyExtractor {
                     let b = self.amount(region, a.end + 1, buf)?;
                     return self.range(region, i, a, b, buf);
                 }
-                QualifierForm::Hedge(q, band) => {
+                QualifierForm::Hedge(q, band, unless) => {
                     hedge = Some((*q, *band));
+                    hedge_unless = unless.as_deref();
                     j += n;
                     if !region.continues(j) {
                         return None;
@@ -820,6 +827,10 @@ impl MoneyExtractor {
             }
         }
         let a = self.amount(region, j, buf)?;
+        if hedge_unless.is_some_and(|w| region.is_word(a.end, w)) {
+            // "up to 561.8 mln dlrs from 540.9": a move to an exact figure.
+            hedge = None;
+        }
         let start = if hedge.is_some() { i } else { a.start };
         let k = a.end;
         // "from $5 to $7" was tried from "from"; "rose $5 to $7" is a change, not a range.
