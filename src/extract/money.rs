@@ -1009,7 +1009,13 @@ impl MoneyExtractor {
         let mut j = i;
         let mut prefix: Option<&CurrencyForm> = None;
         let mut multiplier: Option<Decimal> = None;
-        if let Some((form, taken, mult)) = self.currency_at(region, j, buf) {
+        let before_number = toks.get(j).is_some_and(|t| t.kind != TokKind::Num);
+        let prefix_form = if before_number {
+            self.currency_at(region, j, buf)
+        } else {
+            None
+        };
+        if let Some((form, taken, mult)) = prefix_form {
             if form.before && form.kind != CurrencyKind::Minor {
                 prefix = Some(form);
                 multiplier = mult;
@@ -1112,8 +1118,10 @@ impl MoneyExtractor {
                 scaled = true;
             }
         }
-        // A percentage is not money.
-        if self.percent.longest(region, j, buf).is_some() && region.continues(j) {
+        // A percentage is not money ("dollar 1.5 pct"; without a currency before, the
+        // amount fails for want of one anyway).
+        if prefix.is_some() && region.continues(j) && self.percent.longest(region, j, buf).is_some()
+        {
             return None;
         }
         // Currency after.
