@@ -88,6 +88,7 @@ struct CurrencyForm {
     weight: bool,
     article: bool,
     whole: bool,
+    verbal: bool,
 }
 
 /// One row of `scales.tsv`.
@@ -479,6 +480,7 @@ impl MoneyExtractor {
                 weight: false,
                 article: false,
                 whole: false,
+                verbal: false,
             };
             let mut exact = false;
             for flag in flags(&fields, 4) {
@@ -488,6 +490,7 @@ impl MoneyExtractor {
                     "weight" => entry.weight = true,
                     "article" => entry.article = true,
                     "whole" => entry.whole = true,
+                    "verbal" => entry.verbal = true,
                     other => return Err(file.bad(line, format!("unknown flag {other:?}"))),
                 }
             }
@@ -1184,6 +1187,11 @@ impl MoneyExtractor {
                         }
                     }
                     if form.weight && !self.money_not_weight(region, i, j, hyphened) {
+                        return None;
+                    }
+                    let next_is_word =
+                        region.continues(j) && toks.get(j).is_some_and(|t| t.kind == TokKind::Word);
+                    if form.verbal && !scaled && next_is_word {
                         return None;
                     }
                 }
