@@ -393,6 +393,7 @@ pub struct MoneyExtractor {
     change_words: HashSet<String>,
     rate_connectors: PhraseMap<()>,
     rate_units: PhraseMap<String>,
+    rate_alone: PhraseMap<String>,
     percent: PhraseMap<()>,
     weight_after: HashSet<String>,
     weight_before: HashSet<String>,
@@ -609,6 +610,7 @@ impl MoneyExtractor {
 
         let mut rate_connectors = PhraseMap::new();
         let mut rate_units = PhraseMap::new();
+        let mut rate_alone = PhraseMap::new();
         let file = rules.file(RATES);
         for (line, fields) in file.rows() {
             let form = field(file, line, &fields, 0, "form")?;
@@ -617,6 +619,10 @@ impl MoneyExtractor {
                 "unit" => {
                     let unit = field(file, line, &fields, 2, "unit name")?;
                     rate_units.insert(form, false, unit.to_string())
+                }
+                "alone" => {
+                    let unit = field(file, line, &fields, 2, "unit name")?;
+                    rate_alone.insert(form, false, unit.to_string())
                 }
                 other => return Err(file.bad(line, format!("unknown role {other:?}"))),
             };
@@ -676,6 +682,7 @@ impl MoneyExtractor {
             change_words,
             rate_connectors,
             rate_units,
+            rate_alone,
             percent,
             weight_after,
             weight_before,
@@ -1012,6 +1019,14 @@ impl MoneyExtractor {
         let mut j = i;
         let mut prefix: Option<&CurrencyForm> = None;
         let mut multiplier: Option<Decimal> = None;
+        // "-$5m": a minus before the currency.
+        let minus_before = region.is_punct(j, MINUS)
+            && region.attached(j + 1)
+            && toks.get(j + 1).is_some_and(|t| t.kind == TokKind::Punct)
+            && (toks[j].space_before || region.is_punct(j.wrapping_sub(1), &['(']));
+        if minus_before {
+            j += 1;
+        }
         let before_number = toks.get(j).is_some_and(|t| t.kind != TokKind::Num);
         let prefix_form = if before_number {
             self.currency_at(region, j, buf)
@@ -1037,7 +1052,7 @@ impl MoneyExtractor {
         }
         // Sign.
         let number_start = j;
-        let mut negative = false;
+        let mut negative = minus_before;
         if region.is_punct(j, MINUS)
             && toks.get(j + 1).is_some_and(|t| t.kind == TokKind::Num)
             && region.attached(j + 1)
@@ -1323,6 +1338,13 @@ impl MoneyExtractor {
         let mut k = j;
         if !region.continues(k) {
             return None;
+        }
+        if let Some((unit, taken)) = self.rate_alone.longest(region, k, buf) {
+            // "$5 each", not "$5 each year".
+            let next_is_word = region.continues(k + taken) && region.word(k + taken).is_some();
+            if !next_is_word {
+                return Some((unit.clone(), k + taken));
+            }
         }
         if region.is_punct(k, &['-']) {
             k += 1;

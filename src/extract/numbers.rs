@@ -30,9 +30,10 @@ const MAX_WORDS: usize = 16;
 /// Reads a figure in ASCII digits at the start of `text`.
 ///
 /// Accepts thousands separators by comma in western ("1,234,567") or Indian ("12,34,567")
-/// grouping, dots as thousands separators when there are two or more groups of three
-/// ("1.234.567"), and a decimal point ("4.7", "20,000.00"). A comma that does not start a
-/// valid group ends the number ("10,25" reads as 10). `None` when `text` does not start with
+/// grouping, dots as thousands separators when there are two or more groups of three or a
+/// decimal comma follows ("1.234.567", "1.234,56"), a decimal point ("4.7", "20,000.00"),
+/// and a decimal comma with two digits ("20,00"). A comma that does not start a valid group
+/// ends the number ("10,5" reads as 10). `None` when `text` does not start with
 /// a digit or the figure has more than 28 digits.
 pub fn parse_digits(text: &str) -> Option<ParsedNumber> {
     let bytes = text.as_bytes();
@@ -66,22 +67,32 @@ pub fn parse_digits(text: &str) -> Option<ParsedNumber> {
                 int_digits.push(&bytes[start..start + len]);
             }
             end = pos;
+        } else if decimal_comma(bytes, end) == Some(2) {
+            return finish(int_digits, &bytes[end + 1..end + 3], end + 3);
         }
     } else if first <= 3 && dot_group_start(bytes, end) {
-        // Dot grouping ("1.234.567"): only with two or more groups, else it is a decimal point.
+        // Dot grouping ("1.234.567", "1.234,56"): two or more groups, or one group with a
+        // decimal comma after it; else the dot is a decimal point.
         let mut pos = end;
         let mut groups = 0;
         while groups < MAX_GROUPS && dot_group_start(bytes, pos) && digit_run(bytes, pos + 1) == 3 {
             groups += 1;
             pos += 4;
         }
-        let clean_end = !(pos < bytes.len() && (bytes[pos].is_ascii_digit()))
-            && !(pos + 1 < bytes.len()
-                && (bytes[pos] == b'.' || bytes[pos] == b',')
-                && bytes[pos + 1].is_ascii_digit());
-        if groups >= 2 && clean_end {
+        let runs_on =
+            (pos < bytes.len() && bytes[pos].is_ascii_digit()) || dot_group_start(bytes, pos);
+        let comma_fraction = decimal_comma(bytes, pos);
+        if !runs_on && (groups >= 2 || (groups == 1 && comma_fraction.is_some())) {
             int_digits.push(&bytes[end..pos]);
-            return finish(int_digits, b"", pos);
+            return match comma_fraction {
+                Some(len) => finish(int_digits, &bytes[pos + 1..pos + 1 + len], pos + 1 + len),
+                None => finish(int_digits, b"", pos),
+            };
+        }
+    } else if let Some(len) = decimal_comma(bytes, end) {
+        // A decimal comma with cents: "20,00 €".
+        if len == 2 {
+            return finish(int_digits, &bytes[end + 1..end + 3], end + 3);
         }
     }
 
@@ -93,6 +104,19 @@ pub fn parse_digits(text: &str) -> Option<ParsedNumber> {
         end += 1 + len;
     }
     finish(int_digits, fraction, end)
+}
+
+/// At `pos`, a comma and one or two digits that end the number: their count.
+fn decimal_comma(bytes: &[u8], pos: usize) -> Option<usize> {
+    if !comma_group_start(bytes, pos) {
+        return None;
+    }
+    let len = digit_run(bytes, pos + 1);
+    let after = pos + 1 + len;
+    let ends = !(after + 1 < bytes.len()
+        && (bytes[after] == b',' || bytes[after] == b'.')
+        && bytes[after + 1].is_ascii_digit());
+    ((1..=2).contains(&len) && ends).then_some(len)
 }
 
 /// Significant digits of an integer part, gathered without allocating.
@@ -557,7 +581,11 @@ mod tests {
         assert_eq!(digits("20,000.00"), Some((dec("20000.00"), 9)));
         assert_eq!(digits("4.7 billion"), Some((dec("4.7"), 3)));
         assert_eq!(digits("1.234.567"), Some((dec("1234567"), 9)));
-        assert_eq!(digits("10,25"), Some((dec("10"), 2)));
+        assert_eq!(digits("10,25"), Some((dec("10.25"), 5)));
+        assert_eq!(digits("10,5"), Some((dec("10"), 2)));
+        assert_eq!(digits("1.234,56 €"), Some((dec("1234.56"), 8)));
+        assert_eq!(digits("1.234.567,5"), Some((dec("1234567.5"), 11)));
+        assert_eq!(digits("1,234,5"), Some((dec("1"), 1)));
         assert_eq!(digits("2020, when"), Some((dec("2020"), 4)));
         assert_eq!(digits("1,5000"), Some((dec("1"), 1)));
         assert_eq!(digits("x1"), None);
