@@ -21,7 +21,7 @@
 
 use std::hash::{BuildHasherDefault, Hasher};
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use rust_decimal::Decimal;
 
 use crate::extract::numbers;
@@ -542,6 +542,7 @@ impl MoneyExtractor {
             .filter(|(p, _)| seen.insert(p.clone()))
             .unzip();
         let cues = AhoCorasickBuilder::new()
+            .kind(Some(AhoCorasickKind::DFA))
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
             .build(&cue_patterns)
