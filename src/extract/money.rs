@@ -63,8 +63,8 @@ const NEGATIVES: &str = "money/negatives.tsv";
 
 /// Bytes of context read before and after a currency cue; a mention starts at most
 /// `BEFORE_CUE` bytes before its currency.
-const BEFORE_CUE: usize = 120;
-const AFTER_CUE: usize = 100;
+const BEFORE_CUE: usize = 96;
+const AFTER_CUE: usize = 48;
 /// Longest token looked up in a lexicon; longer tokens match nothing.
 const MAX_LEXICON_TOKEN: usize = 48;
 
