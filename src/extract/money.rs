@@ -806,7 +806,12 @@ impl MoneyExtractor {
         let mut j = i;
         let mut hedge: Option<(Qualifier, Option<Decimal>)> = None;
         let mut hedge_unless: Option<&str> = None;
-        if let Some((form, n)) = self.qualifiers.longest(region, i, buf) {
+        let qualifier = if region.word(i).is_some() {
+            self.qualifiers.longest(region, i, buf)
+        } else {
+            None
+        };
+        if let Some((form, n)) = qualifier {
             match form {
                 QualifierForm::Range(joiner) => {
                     // "rose from $5 to $7" is a change, not a range.
