@@ -15,6 +15,11 @@
 //!   approx word shipped). At least: `[X, open)`, or `[X, X+b%]` when the word carries a
 //!   band ("just over"). At most: `(open, X]`, or `[X-b%, X]` with a band ("nearly").
 //!   Range: both ends.
+//! * `currency` is `None` when the form does not tell ("francs", "dinars"); a bare "$" is
+//!   USD, "pounds" GBP, "cents" USD, "pence" GBP.
+//! * `per` is the canonical unit name from `rates.tsv` ("share", "hour", "barrel").
+//! * "$1.2 million to $23.5 million" is one range; after a change verb ("rose from $5 to
+//!   $7", "fell by 5 cts to 1.20 dlrs") the two figures are separate mentions.
 //!
 //! Speed: an Aho-Corasick scan for currency cues picks the stretches of text worth reading;
 //! only those are tokenised and parsed, so text without a cue costs one automaton pass.
