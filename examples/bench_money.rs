@@ -77,7 +77,7 @@ fn main() -> anyhow::Result<()> {
     report("concord money find()", bytes, texts.len(), time, found);
 
     let peer = Regex::new(
-        r"(?i)(?:(US\$|\$|€|£|¥|USD|EUR|GBP)\s?(\d[\d,]*(?:\.\d+)?)(?:\s?(million|billion|bn|mln|m)\b)?|(\d[\d,]*(?:\.\d+)?)\s(?:(mln|billion|million)\s)?(dlrs|dollars|euros|pounds|yen|stg|cts|cents)\b)",
+        r"(?i)(?:(US\$|\$|€|£|¥|USD|EUR|GBP)\s?(\d[\d,]*(?:\.\d+)?)(?:\s?(million|billion|bn|mln|m)(?-u:\b))?|(\d[\d,]*(?:\.\d+)?)\s(?:(mln|billion|million)\s)?(dlrs|dollars|euros|pounds|yen|stg|cts|cents)(?-u:\b))",
     )?;
     let (time, found) = rounds(&texts, |t| peer.captures_iter(t).count());
     report("peer: one regex, captures", bytes, texts.len(), time, found);
