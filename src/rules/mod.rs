@@ -10,9 +10,24 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+/// Embeds rule files by their path under `rules/`.
+macro_rules! embed_rules {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!("../../rules/", $name)))),*]
+    };
+}
+
 /// The files concord knows, with their embedded default contents.
 /// Add a line here when a rule family gains a file.
-pub const EMBEDDED: &[(&str, &str)] = &[("fx/rates.tsv", include_str!("../../rules/fx/rates.tsv"))];
+pub const EMBEDDED: &[(&str, &str)] = embed_rules![
+    "fx/rates.tsv",
+    "money/currencies.tsv",
+    "money/scales.tsv",
+    "money/qualifiers.tsv",
+    "money/rates.tsv",
+    "money/negatives.tsv",
+    "money/examples.tsv",
+];
 
 /// Where a loaded rule file came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
