@@ -314,11 +314,9 @@ impl<'a> Checker<'a> {
             }
             if let (Some(filter), Some(filter_root)) = (&party_filter, &party_filter_root) {
                 let hit = roots.iter().any(|r| r == filter_root)
-                    || sc
-                        .claim
-                        .parties
-                        .iter()
-                        .any(|p| p.name.eq_ignore_ascii_case(filter) || relations.related(&p.name, filter));
+                    || sc.claim.parties.iter().any(|p| {
+                        p.name.eq_ignore_ascii_case(filter) || relations.related(&p.name, filter)
+                    });
                 if !hit {
                     continue;
                 }
@@ -362,7 +360,10 @@ impl<'a> Checker<'a> {
         for item in &items {
             if item.sc.claim.kind == ClaimKind::Payment && !item.denies() {
                 if let Some(t) = item.time {
-                    payments.entry(item.roots.join("\u{1f}")).or_default().push(t);
+                    payments
+                        .entry(item.roots.join("\u{1f}"))
+                        .or_default()
+                        .push(t);
                 }
             }
         }
@@ -491,8 +492,9 @@ impl<'a> Checker<'a> {
                         if let Some((factor, y)) = factor {
                             let item = &mut self.items[i];
                             item.amount = item.amount.map(|iv| iv.scaled(factor).widened(0.02));
-                            item.conversion =
-                                Some(format!("{f} converted to {p} at the bundled {y} rate (±2%)"));
+                            item.conversion = Some(format!(
+                                "{f} converted to {p} at the bundled {y} rate (±2%)"
+                            ));
                             target = Some(p.clone());
                         }
                     }
@@ -656,7 +658,8 @@ impl<'a> Checker<'a> {
                     let art = self.items[m].article;
                     match first_cluster.get(&art) {
                         Some(&other) if other != k => {
-                            let (a, b) = (family_root(&mut family, other), family_root(&mut family, k));
+                            let (a, b) =
+                                (family_root(&mut family, other), family_root(&mut family, k));
                             family[a.max(b)] = a.min(b);
                         }
                         Some(_) => {}
@@ -850,7 +853,10 @@ impl<'a> Checker<'a> {
         if syndicated {
             explanation.push_str("; syndicated copies counted once");
         }
-        if let Some(note) = claims.iter().find_map(|&i| self.items[i].conversion.as_ref()) {
+        if let Some(note) = claims
+            .iter()
+            .find_map(|&i| self.items[i].conversion.as_ref())
+        {
             explanation.push_str("; ");
             explanation.push_str(note);
         }
@@ -920,8 +926,8 @@ impl<'a> Checker<'a> {
     /// Party contradictions: same kind, one common party, overlapping bounded amount, other
     /// party different and unrelated.
     fn counterparties(&self, out: &mut Vec<Finding>) {
-        let mut blocks: BTreeMap<(ClaimKind, Option<String>, String), Vec<(usize, String)>> =
-            BTreeMap::new();
+        type PartyBlock = (ClaimKind, Option<String>, String);
+        let mut blocks: BTreeMap<PartyBlock, Vec<(usize, String)>> = BTreeMap::new();
         for (i, it) in self.items.iter().enumerate() {
             if it.roots.len() != 2 || it.denies() || !it.amount.is_some_and(|a| a.is_bounded()) {
                 continue;
@@ -958,10 +964,13 @@ impl<'a> Checker<'a> {
                             continue;
                         }
                         let pair = groups[x].1.iter().take(8).find_map(|&a| {
-                            groups[y].1.iter().take(8).copied().find(|&b| {
-                                self.same_deal_with_common(a, b, common)
-                            })
-                            .map(|b| (a, b))
+                            groups[y]
+                                .1
+                                .iter()
+                                .take(8)
+                                .copied()
+                                .find(|&b| self.same_deal_with_common(a, b, common))
+                                .map(|b| (a, b))
                         });
                         if let Some((a, b)) = pair {
                             seen.insert(key);
@@ -1059,7 +1068,8 @@ impl<'a> Checker<'a> {
                 cb.start_year.unwrap_or_default()
             )),
             Attribute::Party => {
-                let common: HashSet<&String> = ia.roots.iter().filter(|r| ib.roots.contains(r)).collect();
+                let common: HashSet<&String> =
+                    ia.roots.iter().filter(|r| ib.roots.contains(r)).collect();
                 let other = |it: &Item| -> String {
                     it.sc
                         .claim

@@ -84,14 +84,14 @@ pub fn sketch(text: &str) -> Option<[u32; BINS]> {
     }
     // Densify empty bins from the next non-empty bin (rotation), so sparse texts still compare.
     let mut out = [0u32; BINS];
-    for i in 0..BINS {
+    for (i, slot) in out.iter_mut().enumerate() {
         let mut j = i;
         let mut step = 0u64;
         while mins[j] == u64::MAX {
             j = (j + 1) % BINS;
             step += 1;
         }
-        out[i] = mix(mins[j].wrapping_add(step.wrapping_mul(0x1000_0000_01b3))) as u32;
+        *slot = mix(mins[j].wrapping_add(step.wrapping_mul(0x1000_0000_01b3))) as u32;
     }
     Some(out)
 }
@@ -195,7 +195,8 @@ impl Syndication {
 mod tests {
     use super::*;
 
-    const WIRE: &str = "Twitter has refused to pay Amazon Web Services for cloud hosting for several \
+    const WIRE: &str =
+        "Twitter has refused to pay Amazon Web Services for cloud hosting for several \
         months, leaving at least seventy million dollars in unpaid bills, according to a person \
         familiar with the matter. The five and a half year deal was signed in 2020 and was worth \
         five hundred and ten million dollars over its life. Amazon has threatened to withhold \
@@ -215,7 +216,8 @@ mod tests {
 
     #[test]
     fn rewritten_story_is_not_a_copy() {
-        let rewrite = "Amazon Web Services says Twitter stopped paying its cloud bills months ago. \
+        let rewrite =
+            "Amazon Web Services says Twitter stopped paying its cloud bills months ago. \
             The social network signed a 66-month agreement in 2020 valued at $510 million, and \
             still owes at least $70 million, people close to the talks said on Friday.";
         let s = Syndication::build([("a", WIRE), ("b", rewrite)]);

@@ -133,18 +133,36 @@ use ClaimKind::{ContractValue, Debt, Payment, Price};
 #[test]
 fn aws_510_vs_500_contradicts_in_amount_and_term() {
     let claims = vec![
-        claim("a1", "TechCrunch", "2023-03-17", ContractValue, "$510 million", "510000000")
-            .term(66)
-            .year(2020)
-            .done(),
-        claim("b1", "The Verge", "2023-03-18", ContractValue, "$500 million", "500000000")
-            .term(60)
-            .done(),
+        claim(
+            "a1",
+            "TechCrunch",
+            "2023-03-17",
+            ContractValue,
+            "$510 million",
+            "510000000",
+        )
+        .term(66)
+        .year(2020)
+        .done(),
+        claim(
+            "b1",
+            "The Verge",
+            "2023-03-18",
+            ContractValue,
+            "$500 million",
+            "500000000",
+        )
+        .term(60)
+        .done(),
     ];
     let f = run(&claims);
     let amount = about(&f, FindingType::Contradiction, Attribute::Amount);
     assert_eq!(amount.len(), 1, "{f:#?}");
-    assert!(amount[0].explanation.contains("2.0% apart"), "{}", amount[0].explanation);
+    assert!(
+        amount[0].explanation.contains("2.0% apart"),
+        "{}",
+        amount[0].explanation
+    );
     assert!(amount[0].explanation.contains("$10 million"));
     assert!(amount[0].explanation.contains("both exact"));
     let term = about(&f, FindingType::Contradiction, Attribute::Term);
@@ -156,10 +174,25 @@ fn aws_510_vs_500_contradicts_in_amount_and_term() {
 #[test]
 fn at_least_70_agrees_with_75() {
     let claims = vec![
-        claim("a", "The Information", "2023-03-17", Debt, "at least $70 million", "70000000")
-            .qualifier(Qualifier::AtLeast)
-            .done(),
-        claim("b", "Reuters", "2023-03-18", Debt, "$75 million", "75000000").done(),
+        claim(
+            "a",
+            "The Information",
+            "2023-03-17",
+            Debt,
+            "at least $70 million",
+            "70000000",
+        )
+        .qualifier(Qualifier::AtLeast)
+        .done(),
+        claim(
+            "b",
+            "Reuters",
+            "2023-03-18",
+            Debt,
+            "$75 million",
+            "75000000",
+        )
+        .done(),
     ];
     let f = run(&claims);
     assert!(of_type(&f, FindingType::Contradiction).is_empty(), "{f:#?}");
@@ -169,8 +202,24 @@ fn at_least_70_agrees_with_75() {
 #[test]
 fn round_billion_agrees_with_one_point_zero_two() {
     let claims = vec![
-        claim("a", "A", "2023-01-01", ContractValue, "$1 billion", "1000000000").done(),
-        claim("b", "B", "2023-01-02", ContractValue, "$1.02 billion", "1020000000").done(),
+        claim(
+            "a",
+            "A",
+            "2023-01-01",
+            ContractValue,
+            "$1 billion",
+            "1000000000",
+        )
+        .done(),
+        claim(
+            "b",
+            "B",
+            "2023-01-02",
+            ContractValue,
+            "$1.02 billion",
+            "1020000000",
+        )
+        .done(),
     ];
     let f = run(&claims);
     assert!(of_type(&f, FindingType::Contradiction).is_empty(), "{f:#?}");
@@ -183,17 +232,44 @@ fn round_billion_agrees_with_one_point_zero_two() {
 #[test]
 fn precise_billion_contradicts_one_point_one() {
     let claims = vec![
-        claim("a", "A", "2023-01-01", ContractValue, "$1.024 billion", "1024000000").done(),
-        claim("b", "B", "2023-01-02", ContractValue, "$1.1 billion", "1100000000").done(),
+        claim(
+            "a",
+            "A",
+            "2023-01-01",
+            ContractValue,
+            "$1.024 billion",
+            "1024000000",
+        )
+        .done(),
+        claim(
+            "b",
+            "B",
+            "2023-01-02",
+            ContractValue,
+            "$1.1 billion",
+            "1100000000",
+        )
+        .done(),
     ];
     let f = run(&claims);
-    assert_eq!(about(&f, FindingType::Contradiction, Attribute::Amount).len(), 1);
+    assert_eq!(
+        about(&f, FindingType::Contradiction, Attribute::Amount).len(),
+        1
+    );
 }
 
 #[test]
 fn total_value_and_unpaid_balance_are_not_compared() {
     let claims = vec![
-        claim("a", "A", "2023-01-01", ContractValue, "$510 million", "510000000").done(),
+        claim(
+            "a",
+            "A",
+            "2023-01-01",
+            ContractValue,
+            "$510 million",
+            "510000000",
+        )
+        .done(),
         claim("b", "B", "2023-01-02", Debt, "$70 million", "70000000").done(),
     ];
     assert!(run(&claims).is_empty());
@@ -203,21 +279,50 @@ fn total_value_and_unpaid_balance_are_not_compared() {
 fn two_deals_between_the_same_parties_are_two_facts() {
     // One article states two contracts with different start years and terms.
     let claims = vec![
-        claim("a", "A", "2023-01-01", ContractValue, "$510 million", "510000000")
-            .term(66)
-            .year(2020)
-            .sentence("In 2020 Twitter signed a $510 million, 66-month deal.", 0)
-            .done(),
-        claim("a", "A", "2023-01-01", ContractValue, "$200 million", "200000000")
-            .term(24)
-            .year(2023)
-            .sentence("This year it added a $200 million two-year deal.", 60)
-            .done(),
-        claim("b", "B", "2023-01-05", ContractValue, "$200 million", "200000000")
-            .year(2023)
-            .term(24)
-            .done(),
-        claim("c", "C", "2023-01-06", ContractValue, "$510 million", "510000000").done(),
+        claim(
+            "a",
+            "A",
+            "2023-01-01",
+            ContractValue,
+            "$510 million",
+            "510000000",
+        )
+        .term(66)
+        .year(2020)
+        .sentence("In 2020 Twitter signed a $510 million, 66-month deal.", 0)
+        .done(),
+        claim(
+            "a",
+            "A",
+            "2023-01-01",
+            ContractValue,
+            "$200 million",
+            "200000000",
+        )
+        .term(24)
+        .year(2023)
+        .sentence("This year it added a $200 million two-year deal.", 60)
+        .done(),
+        claim(
+            "b",
+            "B",
+            "2023-01-05",
+            ContractValue,
+            "$200 million",
+            "200000000",
+        )
+        .year(2023)
+        .term(24)
+        .done(),
+        claim(
+            "c",
+            "C",
+            "2023-01-06",
+            ContractValue,
+            "$510 million",
+            "510000000",
+        )
+        .done(),
     ];
     let f = run(&claims);
     assert!(of_type(&f, FindingType::Contradiction).is_empty(), "{f:#?}");
@@ -227,14 +332,28 @@ fn two_deals_between_the_same_parties_are_two_facts() {
 #[test]
 fn different_start_year_with_same_terms_is_a_start_year_contradiction() {
     let claims = vec![
-        claim("a", "A", "2023-01-01", ContractValue, "$510 million", "510000000")
-            .term(66)
-            .year(2020)
-            .done(),
-        claim("b", "B", "2023-01-02", ContractValue, "$510 million", "510000000")
-            .term(66)
-            .year(2021)
-            .done(),
+        claim(
+            "a",
+            "A",
+            "2023-01-01",
+            ContractValue,
+            "$510 million",
+            "510000000",
+        )
+        .term(66)
+        .year(2020)
+        .done(),
+        claim(
+            "b",
+            "B",
+            "2023-01-02",
+            ContractValue,
+            "$510 million",
+            "510000000",
+        )
+        .term(66)
+        .year(2021)
+        .done(),
     ];
     let f = run(&claims);
     let years = about(&f, FindingType::Contradiction, Attribute::StartYear);
@@ -247,7 +366,10 @@ fn a_later_figure_after_a_payment_is_an_update() {
     let claims = vec![
         claim("a", "A", "2023-01-10", Debt, "$70 million", "70000000").done(),
         claim("b", "B", "2023-02-15", Debt, "$60 million", "60000000")
-            .sentence("Twitter now owes $60 million after paying part of the bill.", 0)
+            .sentence(
+                "Twitter now owes $60 million after paying part of the bill.",
+                0,
+            )
             .done(),
     ];
     let f = run(&claims);
@@ -277,7 +399,10 @@ fn without_a_payment_the_same_debt_figures_contradict() {
         claim("b", "B", "2023-02-15", Debt, "$60 million", "60000000").done(),
     ];
     let f = run(&claims);
-    assert_eq!(about(&f, FindingType::Contradiction, Attribute::Amount).len(), 1);
+    assert_eq!(
+        about(&f, FindingType::Contradiction, Attribute::Amount).len(),
+        1
+    );
 }
 
 #[test]
@@ -315,7 +440,11 @@ fn hedged_figures_never_confirm_but_still_contradict() {
     let f = run(&disagreeing);
     let c = of_type(&f, FindingType::Contradiction);
     assert_eq!(c.len(), 1);
-    assert!(c[0].explanation.contains("second hedged"), "{}", c[0].explanation);
+    assert!(
+        c[0].explanation.contains("second hedged"),
+        "{}",
+        c[0].explanation
+    );
 }
 
 #[test]
@@ -347,26 +476,71 @@ fn syndicated_copies_count_as_one_source() {
         }
     };
     let claims = vec![
-        claim("a", "Wire One", "2023-01-10", Debt, "$70 million", "70000000").done(),
-        claim("b", "Daily Paper", "2023-01-10", Debt, "$70 million", "70000000").done(),
+        claim(
+            "a",
+            "Wire One",
+            "2023-01-10",
+            Debt,
+            "$70 million",
+            "70000000",
+        )
+        .done(),
+        claim(
+            "b",
+            "Daily Paper",
+            "2023-01-10",
+            Debt,
+            "$70 million",
+            "70000000",
+        )
+        .done(),
     ];
     let f = check(&claims, &texts, &amazon(), &CheckOptions::default());
-    assert!(f.is_empty(), "copies must not corroborate each other: {f:#?}");
-    let third = claim("c", "Other Outlet", "2023-01-12", Debt, "$70 million", "70000000").done();
+    assert!(
+        f.is_empty(),
+        "copies must not corroborate each other: {f:#?}"
+    );
+    let third = claim(
+        "c",
+        "Other Outlet",
+        "2023-01-12",
+        Debt,
+        "$70 million",
+        "70000000",
+    )
+    .done();
     let mut more = claims.clone();
     more.push(third);
     let f = check(&more, &texts, &amazon(), &CheckOptions::default());
     let corr = of_type(&f, FindingType::Corroboration);
     assert_eq!(corr.len(), 1);
     assert_eq!(corr[0].sources, Some(2));
-    assert!(corr[0].explanation.contains("syndicated copies counted once"));
+    assert!(corr[0]
+        .explanation
+        .contains("syndicated copies counted once"));
 }
 
 #[test]
 fn same_source_claims_do_not_contradict_each_other() {
     let claims = vec![
-        claim("a", "Reuters", "2023-01-10", Debt, "$70 million", "70000000").done(),
-        claim("b", "Reuters", "2023-01-11", Debt, "$90 million", "90000000").done(),
+        claim(
+            "a",
+            "Reuters",
+            "2023-01-10",
+            Debt,
+            "$70 million",
+            "70000000",
+        )
+        .done(),
+        claim(
+            "b",
+            "Reuters",
+            "2023-01-11",
+            Debt,
+            "$90 million",
+            "90000000",
+        )
+        .done(),
     ];
     assert!(run(&claims).is_empty());
 }
@@ -375,17 +549,46 @@ fn same_source_claims_do_not_contradict_each_other() {
 fn stated_conversion_makes_two_currencies_one_fact() {
     let sentence = "The deal is worth €920 million ($1 billion).";
     let claims = vec![
-        claim("a", "A", "2023-01-10", ContractValue, "€920 million", "920000000")
-            .currency("EUR")
-            .sentence(sentence, 0)
-            .done(),
-        claim("a", "A", "2023-01-10", ContractValue, "$1 billion", "1000000000")
-            .sentence(sentence, 0)
-            .done(),
-        claim("b", "B", "2023-01-11", ContractValue, "€920 million", "920000000")
-            .currency("EUR")
-            .done(),
-        claim("c", "C", "2023-01-12", ContractValue, "$1.3 billion", "1300000000").done(),
+        claim(
+            "a",
+            "A",
+            "2023-01-10",
+            ContractValue,
+            "€920 million",
+            "920000000",
+        )
+        .currency("EUR")
+        .sentence(sentence, 0)
+        .done(),
+        claim(
+            "a",
+            "A",
+            "2023-01-10",
+            ContractValue,
+            "$1 billion",
+            "1000000000",
+        )
+        .sentence(sentence, 0)
+        .done(),
+        claim(
+            "b",
+            "B",
+            "2023-01-11",
+            ContractValue,
+            "€920 million",
+            "920000000",
+        )
+        .currency("EUR")
+        .done(),
+        claim(
+            "c",
+            "C",
+            "2023-01-12",
+            ContractValue,
+            "$1.3 billion",
+            "1300000000",
+        )
+        .done(),
     ];
     let f = run(&claims);
     let c = about(&f, FindingType::Contradiction, Attribute::Amount);
@@ -393,17 +596,44 @@ fn stated_conversion_makes_two_currencies_one_fact() {
     let corr = of_type(&f, FindingType::Corroboration);
     assert_eq!(corr.len(), 1);
     assert_eq!(corr[0].sources, Some(2));
-    assert!(corr[0].explanation.contains("rate stated in"), "{}", corr[0].explanation);
+    assert!(
+        corr[0].explanation.contains("rate stated in"),
+        "{}",
+        corr[0].explanation
+    );
 }
 
 #[test]
 fn unconvertible_currencies_are_not_compared_but_a_rate_table_converts() {
     let claims = vec![
-        claim("a", "A", "2023-01-10", ContractValue, "€500 million", "500000000")
-            .currency("EUR")
-            .done(),
-        claim("b", "B", "2023-01-11", ContractValue, "$800 million", "800000000").done(),
-        claim("c", "C", "2023-01-12", ContractValue, "$800 million", "800000000").done(),
+        claim(
+            "a",
+            "A",
+            "2023-01-10",
+            ContractValue,
+            "€500 million",
+            "500000000",
+        )
+        .currency("EUR")
+        .done(),
+        claim(
+            "b",
+            "B",
+            "2023-01-11",
+            ContractValue,
+            "$800 million",
+            "800000000",
+        )
+        .done(),
+        claim(
+            "c",
+            "C",
+            "2023-01-12",
+            ContractValue,
+            "$800 million",
+            "800000000",
+        )
+        .done(),
     ];
     let f = run(&claims);
     assert!(of_type(&f, FindingType::Contradiction).is_empty(), "{f:#?}");
@@ -416,20 +646,38 @@ fn unconvertible_currencies_are_not_compared_but_a_rate_table_converts() {
     let f = check_with(&claims, &synd, &amazon(), &rates, &CheckOptions::default());
     let c = about(&f, FindingType::Contradiction, Attribute::Amount);
     assert_eq!(c.len(), 1, "{f:#?}");
-    assert!(c[0].explanation.contains("bundled 2023 rate"), "{}", c[0].explanation);
+    assert!(
+        c[0].explanation.contains("bundled 2023 rate"),
+        "{}",
+        c[0].explanation
+    );
 }
 
 #[test]
 fn different_counterparties_of_different_deals_are_never_compared() {
     let claims = vec![
-        claim("a", "A", "2023-01-10", ContractValue, "$510 million", "510000000")
-            .parties(&["Twitter", "AWS"])
-            .term(66)
-            .done(),
-        claim("b", "B", "2023-01-11", ContractValue, "$1 billion", "1000000000")
-            .parties(&["Twitter", "Google"])
-            .term(60)
-            .done(),
+        claim(
+            "a",
+            "A",
+            "2023-01-10",
+            ContractValue,
+            "$510 million",
+            "510000000",
+        )
+        .parties(&["Twitter", "AWS"])
+        .term(66)
+        .done(),
+        claim(
+            "b",
+            "B",
+            "2023-01-11",
+            ContractValue,
+            "$1 billion",
+            "1000000000",
+        )
+        .parties(&["Twitter", "Google"])
+        .term(60)
+        .done(),
     ];
     assert!(run(&claims).is_empty());
 }
@@ -437,28 +685,60 @@ fn different_counterparties_of_different_deals_are_never_compared() {
 #[test]
 fn same_deal_with_a_different_counterparty_is_a_party_contradiction() {
     let claims = vec![
-        claim("a", "A", "2023-01-10", ContractValue, "$10 billion", "10000000000")
-            .parties(&["Pentagon", "Oracle"])
-            .done(),
-        claim("b", "B", "2023-01-11", ContractValue, "$10 billion", "10000000000")
-            .parties(&["Pentagon", "Microsoft"])
-            .done(),
+        claim(
+            "a",
+            "A",
+            "2023-01-10",
+            ContractValue,
+            "$10 billion",
+            "10000000000",
+        )
+        .parties(&["Pentagon", "Oracle"])
+        .done(),
+        claim(
+            "b",
+            "B",
+            "2023-01-11",
+            ContractValue,
+            "$10 billion",
+            "10000000000",
+        )
+        .parties(&["Pentagon", "Microsoft"])
+        .done(),
     ];
     let f = run(&claims);
     let p = about(&f, FindingType::Contradiction, Attribute::Party);
     assert_eq!(p.len(), 1, "{f:#?}");
-    assert!(p[0].explanation.contains("Oracle vs Microsoft"), "{}", p[0].explanation);
+    assert!(
+        p[0].explanation.contains("Oracle vs Microsoft"),
+        "{}",
+        p[0].explanation
+    );
 }
 
 #[test]
 fn unit_and_parent_are_compared_as_related_parties() {
     let claims = vec![
-        claim("a", "A", "2023-01-10", ContractValue, "$510 million", "510000000")
-            .parties(&["Twitter", "AWS"])
-            .done(),
-        claim("b", "B", "2023-01-11", ContractValue, "$500 million", "500000000")
-            .parties(&["Twitter", "Amazon"])
-            .done(),
+        claim(
+            "a",
+            "A",
+            "2023-01-10",
+            ContractValue,
+            "$510 million",
+            "510000000",
+        )
+        .parties(&["Twitter", "AWS"])
+        .done(),
+        claim(
+            "b",
+            "B",
+            "2023-01-11",
+            ContractValue,
+            "$500 million",
+            "500000000",
+        )
+        .parties(&["Twitter", "Amazon"])
+        .done(),
     ];
     let f = run(&claims);
     let c = about(&f, FindingType::Contradiction, Attribute::Amount);
@@ -475,8 +755,24 @@ fn unit_and_parent_are_compared_as_related_parties() {
 #[test]
 fn min_gap_ignores_small_differences() {
     let claims = vec![
-        claim("a", "A", "2023-01-10", ContractValue, "$510 million", "510000000").done(),
-        claim("b", "B", "2023-01-11", ContractValue, "$500 million", "500000000").done(),
+        claim(
+            "a",
+            "A",
+            "2023-01-10",
+            ContractValue,
+            "$510 million",
+            "510000000",
+        )
+        .done(),
+        claim(
+            "b",
+            "B",
+            "2023-01-11",
+            ContractValue,
+            "$500 million",
+            "500000000",
+        )
+        .done(),
     ];
     let opts = CheckOptions {
         min_gap: 0.05,
@@ -521,11 +817,34 @@ fn a_figure_is_compared_with_the_nearer_of_two_stated_side_by_side() {
     // Article a states two contract values without years; b's $500 million is about the
     // $510 million one, not the $200 million one.
     let claims = vec![
-        claim("a", "A", "2023-01-01", ContractValue, "$510 million", "510000000").done(),
-        claim("a", "A", "2023-01-01", ContractValue, "$200 million", "200000000")
-            .sentence("A second deal was worth $200 million.", 80)
-            .done(),
-        claim("b", "B", "2023-01-05", ContractValue, "$500 million", "500000000").done(),
+        claim(
+            "a",
+            "A",
+            "2023-01-01",
+            ContractValue,
+            "$510 million",
+            "510000000",
+        )
+        .done(),
+        claim(
+            "a",
+            "A",
+            "2023-01-01",
+            ContractValue,
+            "$200 million",
+            "200000000",
+        )
+        .sentence("A second deal was worth $200 million.", 80)
+        .done(),
+        claim(
+            "b",
+            "B",
+            "2023-01-05",
+            ContractValue,
+            "$500 million",
+            "500000000",
+        )
+        .done(),
     ];
     let f = run(&claims);
     let c = about(&f, FindingType::Contradiction, Attribute::Amount);
@@ -542,8 +861,24 @@ fn a_figure_is_compared_with_the_nearer_of_two_stated_side_by_side() {
 #[test]
 fn findings_serialise_as_json_lines() {
     let claims = vec![
-        claim("a", "A", "2023-01-10", ContractValue, "$510 million", "510000000").done(),
-        claim("b", "B", "2023-01-11", ContractValue, "$500 million", "500000000").done(),
+        claim(
+            "a",
+            "A",
+            "2023-01-10",
+            ContractValue,
+            "$510 million",
+            "510000000",
+        )
+        .done(),
+        claim(
+            "b",
+            "B",
+            "2023-01-11",
+            ContractValue,
+            "$500 million",
+            "500000000",
+        )
+        .done(),
     ];
     let f = run(&claims);
     let line = serde_json::to_string(&f[0]).unwrap_or_default();
