@@ -26,7 +26,8 @@
 //!    between is an **update**; otherwise a **contradiction** (also when one side is hedged,
 //!    which the explanation says). A cluster of amounts with at least two independent firm
 //!    (not hedged, not negated) sources is a **corroboration**. A negated or disputed claim
-//!    beside an overlapping positive one from another article is a **dispute**.
+//!    beside an overlapping positive one from another article (or another sentence of the same
+//!    article) is a **dispute**.
 //! 5. **Counterparties.** Claims of one kind sharing one party and an overlapping bounded amount
 //!    (same term and start year when both give them) whose other party differs and is not
 //!    related give a **party** contradiction.
@@ -37,7 +38,7 @@ pub mod syndication;
 #[cfg(test)]
 mod tests;
 
-use crate::model::{Attribute, ClaimKind, Finding, FindingType, SourcedClaim};
+use crate::model::{Article, Attribute, ClaimKind, Extraction, Finding, FindingType, SourcedClaim};
 use chrono::{DateTime, NaiveDate};
 use interval::{format_amount, money_interval, qualifier_word, Interval};
 use regex::Regex;
@@ -144,11 +145,8 @@ pub fn check(
     let mut ids: Vec<&str> = claims.iter().map(|c| c.article_id.as_str()).collect();
     ids.sort_unstable();
     ids.dedup();
-    let pairs: Vec<(&str, String)> = ids
-        .into_iter()
-        .filter_map(|id| texts(id).map(|t| (id, t)))
-        .collect();
-    let syndication = Syndication::build(pairs.iter().map(|(id, t)| (*id, t.as_str())));
+    let syndication =
+        Syndication::build(ids.into_iter().filter_map(|id| texts(id).map(|t| (id, t))));
     check_with(claims, &syndication, relations, &NoRates, opts)
 }
 
@@ -162,6 +160,22 @@ pub fn check_with(
 ) -> Vec<Finding> {
     let checker = Checker::new(claims, syndication, relations, rates, opts);
     checker.run()
+}
+
+/// The claims of one article with the article facts a report needs beside them.
+pub fn sourced_claims(article: &Article, extraction: &Extraction) -> Vec<SourcedClaim> {
+    extraction
+        .claims
+        .iter()
+        .map(|claim| SourcedClaim {
+            claim: claim.clone(),
+            article_id: article.id.clone(),
+            url: article.url.clone(),
+            source: article.source.clone(),
+            title: article.title.clone(),
+            published: article.published.clone(),
+        })
+        .collect()
 }
 
 /// The top-level parent of a canonical name (following `parent_of`, at most 8 steps).
@@ -910,10 +924,16 @@ impl<'a> Checker<'a> {
                 if seen.contains(&(k, self.items[n].source)) {
                     continue;
                 }
+                let (im, inn) = (&self.items, &self.items[n]);
                 let partner = c.members.iter().take(PROBE).copied().find(|&m| {
-                    self.items[m].article != self.items[n].article
-                        && self.items[m].synd != self.items[n].synd
-                        && self.items[m].amount.is_some_and(|vm| vm.overlaps(&vn))
+                    // Another article (not a copy), or another sentence of the same article
+                    // ("AWS says Twitter owes $5 million ... Twitter denied owing it").
+                    let apart = if im[m].article == inn.article {
+                        im[m].sc.claim.sentence.start != inn.sc.claim.sentence.start
+                    } else {
+                        im[m].synd != inn.synd
+                    };
+                    apart && im[m].amount.is_some_and(|vm| vm.overlaps(&vn))
                 });
                 if let Some(m) = partner {
                     seen.insert((k, self.items[n].source));

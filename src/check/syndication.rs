@@ -36,7 +36,11 @@ fn word_hashes(text: &str) -> Vec<u64> {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     let mut in_word = false;
     for c in text.chars() {
-        if c.is_alphanumeric() {
+        if c.is_ascii_alphanumeric() {
+            h ^= u64::from(c.to_ascii_lowercase() as u8);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+            in_word = true;
+        } else if c.is_alphanumeric() {
             for lc in c.to_lowercase() {
                 let mut buf = [0u8; 4];
                 for b in lc.encode_utf8(&mut buf).bytes() {
@@ -46,13 +50,13 @@ fn word_hashes(text: &str) -> Vec<u64> {
             }
             in_word = true;
         } else if in_word {
-            out.push(h);
+            out.push(mix(h));
             h = 0xcbf2_9ce4_8422_2325;
             in_word = false;
         }
     }
     if in_word {
-        out.push(h);
+        out.push(mix(h));
     }
     out
 }
@@ -74,11 +78,13 @@ pub fn sketch(text: &str) -> Option<[u32; BINS]> {
     if words.len() < SHINGLE {
         add(mix(words.iter().fold(0u64, |acc, w| mix(acc ^ w))));
     } else {
-        for window in words.windows(SHINGLE) {
-            let mut acc = 0u64;
-            for w in window {
-                acc = mix(acc.rotate_left(7) ^ w);
-            }
+        for w in words.windows(SHINGLE) {
+            // Word hashes are already mixed by FNV; rotations keep the order significant.
+            let acc = w[0]
+                ^ w[1].rotate_left(13)
+                ^ w[2].rotate_left(26)
+                ^ w[3].rotate_left(39)
+                ^ w[4].rotate_left(52);
             add(mix(acc));
         }
     }
@@ -112,23 +118,29 @@ fn find(parent: &mut [u32], mut x: u32) -> u32 {
 }
 
 impl Syndication {
-    /// Clusters the given `(article id, text)` pairs. Repeated ids keep their first text.
-    pub fn build<'a, I>(texts: I) -> Syndication
+    /// Clusters the given `(article id, text)` pairs, read one at a time (texts are not kept).
+    /// Repeated ids keep their first text.
+    pub fn build<I, K, T>(texts: I) -> Syndication
     where
-        I: IntoIterator<Item = (&'a str, &'a str)>,
+        I: IntoIterator<Item = (K, T)>,
+        K: AsRef<str>,
+        T: AsRef<str>,
     {
-        let mut ids: Vec<&str> = Vec::new();
-        let mut seen: HashMap<&str, ()> = HashMap::new();
+        let mut ids: Vec<String> = Vec::new();
+        let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
         let mut sketches: Vec<[u32; BINS]> = Vec::new();
         for (id, text) in texts {
-            if seen.insert(id, ()).is_some() {
+            let id = id.as_ref();
+            if seen.contains(id) {
                 continue;
             }
-            if let Some(s) = sketch(text) {
-                ids.push(id);
+            seen.insert(id.to_string());
+            if let Some(s) = sketch(text.as_ref()) {
+                ids.push(id.to_string());
                 sketches.push(s);
             }
         }
+        drop(seen);
         let n = ids.len();
         let mut parent: Vec<u32> = (0..n as u32).collect();
         // bucket key → (first member, latest member)
@@ -160,9 +172,9 @@ impl Syndication {
             }
         }
         let mut cluster = HashMap::with_capacity(n);
-        for (i, id) in ids.iter().enumerate() {
+        for (i, id) in ids.into_iter().enumerate() {
             let root = find(&mut parent, i as u32);
-            cluster.insert((*id).to_string(), root);
+            cluster.insert(id, root);
         }
         Syndication { cluster }
     }

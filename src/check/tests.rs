@@ -885,3 +885,39 @@ fn findings_serialise_as_json_lines() {
     assert!(line.contains("\"type\":\"contradiction\""));
     assert!(line.contains("\"attribute\":\"amount\""));
 }
+
+#[test]
+fn a_denial_in_another_sentence_of_the_same_article_is_a_dispute() {
+    let claims = vec![
+        claim("a", "A", "2023-01-10", Debt, "$5 million", "5000000")
+            .sentence("AWS says Twitter owes it $5 million.", 0)
+            .done(),
+        claim("a", "A", "2023-01-10", Debt, "$5 million", "5000000")
+            .negated()
+            .sentence("Twitter denied owing $5 million.", 40)
+            .done(),
+    ];
+    let f = run(&claims);
+    assert_eq!(of_type(&f, FindingType::Dispute).len(), 1, "{f:#?}");
+    assert!(of_type(&f, FindingType::Contradiction).is_empty());
+}
+
+#[test]
+fn sourced_claims_carry_the_article_facts() {
+    let article = crate::model::Article {
+        id: "x1".to_string(),
+        url: Some("https://example.org/x1".to_string()),
+        source: Some("Example".to_string()),
+        published: Some("2023-01-01".to_string()),
+        ..Default::default()
+    };
+    let c = claim("x1", "Example", "2023-01-01", Debt, "$5 million", "5000000").done();
+    let extraction = crate::model::Extraction {
+        claims: vec![c.claim.clone()],
+        ..Default::default()
+    };
+    let out = sourced_claims(&article, &extraction);
+    assert_eq!(out.len(), 1);
+    assert_eq!(out[0].source.as_deref(), Some("Example"));
+    assert_eq!(out[0].url.as_deref(), Some("https://example.org/x1"));
+}

@@ -144,7 +144,7 @@ fn term_words() -> &'static Regex {
 }
 
 fn char_index(text: &str, byte: usize) -> usize {
-    text[..byte].chars().count()
+    text.get(..byte).map_or(0, |t| t.chars().count())
 }
 
 /// Character spans (start, end) of the sentence words a finding is about, for highlighting.
@@ -178,12 +178,13 @@ pub fn highlight_spans(
         Attribute::Amount => {
             let m = &c.claim.amount;
             let rel = m.start.checked_sub(sentence.start);
+            let width = m.end.saturating_sub(m.start);
             let fits = rel.is_some_and(|r| {
-                let in_text: String = text.chars().skip(r).take(m.end - m.start).collect();
-                m.end >= m.start && in_text == m.text
+                let in_text: String = text.chars().skip(r).take(width).collect();
+                width > 0 && in_text == m.text
             });
             match rel {
-                Some(r) if fits => spans.push((r, r + (m.end - m.start))),
+                Some(r) if fits => spans.push((r, r + width)),
                 _ => find_all(&m.text, &mut spans),
             }
         }
