@@ -179,6 +179,68 @@ pub fn money_interval(money: &Money) -> Option<Interval> {
     }
 }
 
+fn conversion_pattern() -> &'static regex::Regex {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| {
+        regex::Regex::new(
+            r"(?i)^\s*\(\s*(about |around |roughly |some |or |nearly |approximately )?(US\$|\$|€|£|¥)\s?(\d[\d,]*(?:\.\d+)?)\s*(trillion|billion|million|bn|mn|m|k)?\b",
+        )
+        .unwrap_or_else(|_| regex::Regex::new(r"[^\s\S]").unwrap_or_else(|_| unreachable!()))
+    })
+}
+
+/// A conversion stated in parentheses right after the amount in its sentence:
+/// "€920 million ($1 billion)" → `("USD", [$0.95 billion, $1.05 billion])`, with the words.
+pub fn stated_conversion(sentence: &str, amount_text: &str) -> Option<(String, Interval, String)> {
+    if amount_text.is_empty() {
+        return None;
+    }
+    let at = sentence.find(amount_text)?;
+    let rest = sentence.get(at + amount_text.len()..)?;
+    let caps = conversion_pattern().captures(rest)?;
+    let currency = match caps.get(2)?.as_str() {
+        "$" | "US$" | "us$" => "USD",
+        "€" => "EUR",
+        "£" => "GBP",
+        "¥" => "JPY",
+        _ => return None,
+    };
+    let digits = caps.get(3)?.as_str().replace(',', "");
+    let number: Decimal = digits.parse().ok()?;
+    let scale: i64 = match caps.get(4).map(|m| m.as_str().to_lowercase()).as_deref() {
+        Some("trillion") => 1_000_000_000_000,
+        Some("billion") | Some("bn") => 1_000_000_000,
+        Some("million") | Some("mn") | Some("m") => 1_000_000,
+        Some("k") => 1_000,
+        _ => 1,
+    };
+    let value = number.checked_mul(Decimal::from(scale))?;
+    let qualifier = if caps.get(1).is_some() {
+        Qualifier::Approx
+    } else {
+        Qualifier::Exact
+    };
+    let words = caps
+        .get(0)?
+        .as_str()
+        .trim()
+        .trim_start_matches('(')
+        .trim()
+        .to_string();
+    let money = Money {
+        text: words.clone(),
+        start: 0,
+        end: 0,
+        currency: Some(currency.to_string()),
+        value: Some(value),
+        low: None,
+        high: None,
+        qualifier,
+        per: None,
+    };
+    Some((currency.to_string(), money_interval(&money)?, words))
+}
+
 /// A short word for a qualifier, as used in explanations.
 pub fn qualifier_word(q: Qualifier) -> &'static str {
     match q {
@@ -223,8 +285,15 @@ pub fn format_amount(value: f64, currency: Option<&str>) -> String {
     let mut number = if word.is_empty() && v >= 1000.0 {
         group_thousands(v.round() as u64)
     } else {
-        let s = format!("{scaled:.3}");
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
+        // four significant figures at most
+        let int_digits = (scaled.max(1.0).log10().floor() as usize) + 1;
+        let decimals = 4usize.saturating_sub(int_digits).min(3);
+        let s = format!("{scaled:.decimals$}");
+        if s.contains('.') {
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            s
+        }
     };
     if number.is_empty() {
         number = "0".to_string();
@@ -339,6 +408,20 @@ mod tests {
         assert_eq!(iv.low, 63_000_000.0);
         let up_to = money_interval(&money("up to $70 million", "70000000", Qualifier::AtMost));
         assert_eq!(up_to.map(|i| i.low), Some(0.0));
+    }
+
+    #[test]
+    fn conversions_in_parentheses_are_read() {
+        let s = "The agency awarded a €920 million ($1 billion) contract.";
+        let Some((cur, iv, words)) = stated_conversion(s, "€920 million") else {
+            panic!("conversion expected")
+        };
+        assert_eq!(cur, "USD");
+        assert_eq!(words, "$1 billion");
+        assert_eq!(iv.point, 1e9);
+        assert!(stated_conversion("a £48 million fine", "£48 million").is_none());
+        let approx = stated_conversion("fined £42.5 million (about $54m).", "£42.5 million");
+        assert_eq!(approx.map(|c| c.1.point), Some(54e6));
     }
 
     #[test]

@@ -94,17 +94,17 @@ impl PartyRelations for ParentTable {
     }
 }
 
-/// Yearly exchange rates: the value in US dollars of one unit of `currency` in `year`.
+/// Yearly exchange rates, as in `rules/fx/rates.tsv`: units of `currency` per one US dollar.
 pub trait RateTable {
-    /// US dollars per unit of `currency` (ISO 4217) in `year`, when known.
-    fn usd_per_unit(&self, currency: &str, year: i32) -> Option<f64>;
+    /// Units of `currency` (ISO 4217) per US dollar in `year`, when known.
+    fn units_per_usd(&self, currency: &str, year: i32) -> Option<f64>;
 }
 
 impl<F> RateTable for F
 where
     F: Fn(&str, i32) -> Option<f64>,
 {
-    fn usd_per_unit(&self, currency: &str, year: i32) -> Option<f64> {
+    fn units_per_usd(&self, currency: &str, year: i32) -> Option<f64> {
         self(currency, year)
     }
 }
@@ -114,13 +114,13 @@ where
 pub struct NoRates;
 
 impl RateTable for NoRates {
-    fn usd_per_unit(&self, currency: &str, _year: i32) -> Option<f64> {
+    fn units_per_usd(&self, currency: &str, _year: i32) -> Option<f64> {
         (currency == "USD").then_some(1.0)
     }
 }
 
 /// What to check.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct CheckOptions {
     /// Only claims naming this party (or a related one).
     pub party: Option<String>,
@@ -132,6 +132,22 @@ pub struct CheckOptions {
     pub until: Option<NaiveDate>,
     /// Ignore differences smaller than this fraction of the larger value (0.05 = 5 %).
     pub min_gap: f64,
+    /// Figures further apart than this factor are different facts (a part and the total,
+    /// another deal), not a disagreement; 2.0 by default, 0 or less than 1 for no limit.
+    pub max_ratio: f64,
+}
+
+impl Default for CheckOptions {
+    fn default() -> CheckOptions {
+        CheckOptions {
+            party: None,
+            kind: None,
+            since: None,
+            until: None,
+            min_gap: 0.0,
+            max_ratio: 2.0,
+        }
+    }
 }
 
 /// Checks claims across sources; `texts` gives an article's text by id (for syndication
@@ -220,6 +236,8 @@ struct Item<'a> {
     currency: Option<String>,
     /// How the amount was converted, when it was.
     conversion: Option<String>,
+    /// A conversion its own sentence states: (currency, interval, words).
+    own_conversion: Option<(String, Interval, String)>,
 }
 
 impl Item<'_> {
@@ -269,6 +287,8 @@ struct Checker<'a> {
     source_names: Vec<String>,
     /// Payment dates by party-root key, for the debt-update rule.
     payments: HashMap<String, Vec<i64>>,
+    /// Conversion rates stated in the claims' sentences: (from, to) → (factor, note).
+    stated: HashMap<(String, String), (f64, String)>,
 }
 
 struct Cluster {
@@ -368,6 +388,10 @@ impl<'a> Checker<'a> {
                 amount: money_interval(&sc.claim.amount),
                 currency: sc.claim.amount.currency.clone(),
                 conversion: None,
+                own_conversion: interval::stated_conversion(
+                    &sc.claim.sentence.text,
+                    &sc.claim.amount.text,
+                ),
             });
         }
         let mut payments: HashMap<String, Vec<i64>> = HashMap::new();
@@ -381,6 +405,29 @@ impl<'a> Checker<'a> {
                 }
             }
         }
+        // Rates stated in text ("€920 million ($1 billion)"), first seen per currency pair.
+        let mut stated: HashMap<(String, String), (f64, String)> = HashMap::new();
+        for item in &items {
+            let (Some(from), Some((to, conv, words)), Some(iv)) =
+                (&item.currency, &item.own_conversion, item.amount)
+            else {
+                continue;
+            };
+            if from == to || iv.point == 0.0 || conv.point == 0.0 {
+                continue;
+            }
+            let source = item.sc.source.as_deref().unwrap_or(&item.sc.article_id);
+            let note = format!(
+                "{from} converted to {to} at the rate stated in {source} ({} = {words})",
+                item.sc.claim.amount.text
+            );
+            stated
+                .entry((from.clone(), to.clone()))
+                .or_insert((conv.point / iv.point, note.clone()));
+            stated
+                .entry((to.clone(), from.clone()))
+                .or_insert((iv.point / conv.point, note));
+        }
         Checker {
             items,
             relations,
@@ -388,6 +435,7 @@ impl<'a> Checker<'a> {
             opts,
             source_names,
             payments,
+            stated,
         }
     }
 
@@ -428,6 +476,12 @@ impl<'a> Checker<'a> {
         out
     }
 
+    /// A conversion rate between two currencies stated somewhere in the claims (first seen),
+    /// with a note saying where.
+    fn stated_rate(&self, from: &str, to: &str) -> Option<&(f64, String)> {
+        self.stated.get(&(from.to_string(), to.to_string()))
+    }
+
     /// Converts the block's amounts to its most frequent currency where a stated conversion or
     /// the rate table allows, and returns the block split by comparison currency.
     fn unify_currencies(&mut self, members: &[usize]) -> Vec<Vec<usize>> {
@@ -438,72 +492,39 @@ impl<'a> Checker<'a> {
         if counts.len() <= 1 {
             return vec![members.to_vec()];
         }
+        // Most frequent currency; ties go to USD, then to the first code.
         let primary = counts
             .iter()
-            .filter(|(c, _)| c.is_some())
-            .max_by_key(|(c, n)| (**n, std::cmp::Reverse((*c).clone())))
-            .and_then(|(c, _)| c.clone());
-        // Conversions stated in one sentence: (from, to) → (factor, note).
-        let mut stated: HashMap<(String, String), (f64, String)> = HashMap::new();
-        let mut by_sentence: HashMap<(u32, usize), Vec<usize>> = HashMap::new();
-        for &i in members {
-            let it = &self.items[i];
-            by_sentence
-                .entry((it.article, it.sc.claim.sentence.start))
-                .or_default()
-                .push(i);
-        }
-        for group in by_sentence.values() {
-            for &x in group {
-                for &y in group {
-                    let (a, b) = (&self.items[x], &self.items[y]);
-                    let (Some(ca), Some(cb), Some(ia), Some(ib)) =
-                        (&a.currency, &b.currency, a.amount, b.amount)
-                    else {
-                        continue;
-                    };
-                    if ca == cb || ia.point == 0.0 || !ib.point.is_finite() {
-                        continue;
-                    }
-                    let note = format!(
-                        "{} converted at the rate stated in {} ({} = {})",
-                        ca,
-                        a.sc.source.as_deref().unwrap_or(&a.sc.article_id),
-                        a.sc.claim.amount.text,
-                        b.sc.claim.amount.text
-                    );
-                    stated
-                        .entry((ca.clone(), cb.clone()))
-                        .or_insert((ib.point / ia.point, note));
-                }
-            }
-        }
+            .filter_map(|(c, n)| c.as_ref().map(|c| (c, *n)))
+            .max_by_key(|(c, n)| (*n, c.as_str() == "USD", std::cmp::Reverse((*c).clone())))
+            .map(|(c, _)| c.clone());
         let mut groups: BTreeMap<Option<String>, Vec<usize>> = BTreeMap::new();
         for &i in members {
             let from = self.items[i].currency.clone();
             let mut target = from.clone();
             if let (Some(f), Some(p)) = (&from, &primary) {
                 if f != p {
-                    if let Some((factor, note)) = stated.get(&(f.clone(), p.clone())) {
-                        let item = &mut self.items[i];
-                        item.amount = item.amount.map(|iv| iv.scaled(*factor));
-                        item.conversion = Some(note.clone());
-                        target = Some(p.clone());
-                    } else {
-                        let item = &self.items[i];
-                        let year = item
-                            .sc
-                            .published
-                            .as_deref()
-                            .and_then(|d| d.get(..4))
-                            .and_then(|y| y.parse::<i32>().ok())
-                            .or(item.sc.claim.start_year);
-                        let factor = year.and_then(|y| {
-                            let from_usd = self.rates.usd_per_unit(f, y)?;
-                            let to_usd = self.rates.usd_per_unit(p, y)?;
-                            (to_usd > 0.0 && from_usd > 0.0).then(|| (from_usd / to_usd, y))
-                        });
-                        if let Some((factor, y)) = factor {
+                    if let Some((cur, iv, words)) = self.items[i].own_conversion.clone() {
+                        if &cur == p {
+                            let item = &mut self.items[i];
+                            item.conversion = Some(format!(
+                                "{} taken as {words}, the conversion its sentence states",
+                                item.sc.claim.amount.text
+                            ));
+                            item.amount = Some(iv);
+                            target = Some(p.clone());
+                        }
+                    }
+                    if target.as_ref() != Some(p) {
+                        if let Some((factor, note)) = self.stated_rate(f, p).cloned() {
+                            let item = &mut self.items[i];
+                            item.amount = item.amount.map(|iv| iv.scaled(factor));
+                            item.conversion = Some(note);
+                            target = Some(p.clone());
+                        }
+                    }
+                    if target.as_ref() != Some(p) {
+                        if let Some((factor, y)) = self.table_factor(i, f, p) {
                             let item = &mut self.items[i];
                             item.amount = item.amount.map(|iv| iv.scaled(factor).widened(0.02));
                             item.conversion = Some(format!(
@@ -520,19 +541,48 @@ impl<'a> Checker<'a> {
         groups.into_values().collect()
     }
 
-    fn terms_compatible(&self, a: usize, b: usize) -> bool {
+    /// Factor from `from` to `to` by the rate table, for the claim's publication year (else its
+    /// start year).
+    fn table_factor(&self, i: usize, from: &str, to: &str) -> Option<(f64, i32)> {
+        let item = &self.items[i];
+        let year = item
+            .sc
+            .published
+            .as_deref()
+            .and_then(|d| d.get(..4))
+            .and_then(|y| y.parse::<i32>().ok())
+            .or(item.sc.claim.start_year)?;
+        let f = self.rates.units_per_usd(from, year)?;
+        let t = self.rates.units_per_usd(to, year)?;
+        (t > 0.0 && f > 0.0).then_some((t / f, year))
+    }
+
+    /// True when two figures are close enough to be the same fact (within `max_ratio`).
+    fn near(&self, a: f64, b: f64) -> bool {
+        let limit = self.opts.max_ratio;
+        if limit.is_nan() || limit < 1.0 {
+            return true;
+        }
+        let (lo, hi) = (a.abs().min(b.abs()), a.abs().max(b.abs()));
+        if !hi.is_finite() || !lo.is_finite() {
+            return true;
+        }
+        hi <= lo * limit
+    }
+
+    fn terms_near(&self, a: usize, b: usize) -> bool {
         match (
             self.items[a].sc.claim.term_months,
             self.items[b].sc.claim.term_months,
         ) {
-            (Some(x), Some(y)) => x == y,
+            (Some(x), Some(y)) => self.near(f64::from(x), f64::from(y)),
             _ => true,
         }
     }
 
-    fn amounts_overlap(&self, a: usize, b: usize) -> bool {
+    fn amounts_near(&self, a: usize, b: usize) -> bool {
         match (self.items[a].amount, self.items[b].amount) {
-            (Some(x), Some(y)) => x.overlaps(&y),
+            (Some(x), Some(y)) => x.overlaps(&y) || self.near(x.point, y.point),
             _ => true,
         }
     }
@@ -548,7 +598,7 @@ impl<'a> Checker<'a> {
                 None => no_year.push(i),
             }
         }
-        if by_year.len() <= 1 {
+        if by_year.is_empty() {
             return vec![members.to_vec()];
         }
         let years: Vec<&Vec<usize>> = by_year.values().collect();
@@ -557,13 +607,6 @@ impl<'a> Checker<'a> {
             .map(|g| g.iter().map(|&i| self.items[i].article).collect())
             .collect();
         let mut parent: Vec<usize> = (0..years.len()).collect();
-        fn find(p: &mut [usize], mut x: usize) -> usize {
-            while p[x] != x {
-                p[x] = p[p[x]];
-                x = p[x];
-            }
-            x
-        }
         for i in 0..years.len() {
             for j in i + 1..years.len() {
                 if !articles[i].is_disjoint(&articles[j]) {
@@ -573,20 +616,21 @@ impl<'a> Checker<'a> {
                     years[j]
                         .iter()
                         .take(PROBE)
-                        .any(|&b| self.terms_compatible(a, b) && self.amounts_overlap(a, b))
+                        .any(|&b| self.terms_near(a, b) && self.amounts_near(a, b))
                 });
                 if same_deal {
-                    let (ri, rj) = (find(&mut parent, i), find(&mut parent, j));
+                    let (ri, rj) = (family_root(&mut parent, i), family_root(&mut parent, j));
                     parent[ri.max(rj)] = ri.min(rj);
                 }
             }
         }
         let mut deals: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
         for (i, group) in years.iter().enumerate() {
-            let r = find(&mut parent, i);
+            let r = family_root(&mut parent, i);
             deals.entry(r).or_default().extend(group.iter().copied());
         }
         let mut deals: Vec<Vec<usize>> = deals.into_values().collect();
+        let mut unplaced = Vec::new();
         for i in no_year {
             let fits: Vec<usize> = deals
                 .iter()
@@ -594,14 +638,18 @@ impl<'a> Checker<'a> {
                 .filter(|(_, d)| {
                     d.iter()
                         .take(PROBE)
-                        .any(|&m| self.terms_compatible(i, m) && self.amounts_overlap(i, m))
+                        .any(|&m| self.terms_near(i, m) && self.amounts_near(i, m))
                 })
                 .map(|(k, _)| k)
                 .collect();
-            if deals.len() == 1 || fits.len() == 1 {
-                let k = if deals.len() == 1 { 0 } else { fits[0] };
-                deals[k].push(i);
+            match fits.as_slice() {
+                [k] => deals[*k].push(i),
+                [] => unplaced.push(i),
+                _ => {} // fits several deals: left out
             }
+        }
+        if !unplaced.is_empty() {
+            deals.push(unplaced);
         }
         deals
     }
@@ -619,39 +667,20 @@ impl<'a> Checker<'a> {
     /// Clusters of mutually overlapping values (each cluster shares a common point), in order of
     /// that point.
     fn clusters(&self, members: &[usize], attr: Attribute) -> Vec<Cluster> {
-        let mut vals: Vec<(usize, Interval)> = members
-            .iter()
-            .filter_map(|&i| self.value(i, attr).map(|v| (i, v)))
-            .filter(|(_, v)| !v.low.is_nan() && !v.high.is_nan())
-            .collect();
-        vals.sort_by(|a, b| {
-            a.1.high
-                .total_cmp(&b.1.high)
-                .then(a.1.low.total_cmp(&b.1.low))
-        });
-        let mut out: Vec<Cluster> = Vec::new();
-        let mut stab = f64::NEG_INFINITY;
-        for (i, v) in vals {
-            match out.last_mut() {
-                Some(c) if v.low < stab || (v.low == stab && v.high == stab) => c.members.push(i),
-                _ => {
-                    stab = v.high;
-                    let point = if v.high.is_finite() { v.high } else { v.low };
-                    out.push(Cluster {
-                        members: vec![i],
-                        point,
-                    });
-                }
-            }
-        }
-        out
+        cluster_values(
+            members
+                .iter()
+                .filter_map(|&i| self.value(i, attr).map(|v| (i, v)))
+                .collect(),
+        )
     }
 
     fn compare(&self, deal: &[usize], attr: Attribute, out: &mut Vec<Finding>) {
+        // Hedged figures neither confirm nor contradict; denials are disputes.
         let positives: Vec<usize> = deal
             .iter()
             .copied()
-            .filter(|&i| !self.items[i].denies())
+            .filter(|&i| !self.items[i].denies() && !self.items[i].hedged())
             .collect();
         let clusters = self.clusters(&positives, attr);
         if attr == Attribute::Amount {
@@ -729,7 +758,10 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// One finding for two clusters (`lower` has the smaller common point), if they disagree.
+    /// Findings for two clusters (`lower` has the smaller common point) that disagree: one
+    /// update when a later claim signals a change, else one contradiction for each independent
+    /// source on the side with more of them (at most 8), against the most distant claim of the
+    /// other side from another source.
     fn compare_clusters(
         &self,
         lower: &Cluster,
@@ -738,56 +770,62 @@ impl<'a> Checker<'a> {
         out: &mut Vec<Finding>,
     ) {
         const CANDIDATES: usize = 8;
-        let mut lows: Vec<(usize, Interval)> = lower
-            .members
-            .iter()
-            .filter_map(|&i| self.value(i, attr).map(|v| (i, v)))
-            .collect();
-        lows.sort_by(|a, b| {
-            self.items[a.0]
-                .hedged()
-                .cmp(&self.items[b.0].hedged())
-                .then(a.1.high.total_cmp(&b.1.high))
-        });
-        let mut highs: Vec<(usize, Interval)> = upper
-            .members
-            .iter()
-            .filter_map(|&i| self.value(i, attr).map(|v| (i, v)))
-            .collect();
-        highs.sort_by(|a, b| {
-            self.items[a.0]
-                .hedged()
-                .cmp(&self.items[b.0].hedged())
-                .then(b.1.low.total_cmp(&a.1.low))
-        });
-        let mut contradiction: Option<(usize, usize)> = None;
-        let mut update: Option<(usize, usize)> = None;
+        const GROUPS: usize = 8;
+        let valued = |c: &Cluster| -> Vec<(usize, Interval)> {
+            c.members
+                .iter()
+                .filter_map(|&i| self.value(i, attr).map(|v| (i, v)))
+                .collect()
+        };
+        let mut lows = valued(lower);
+        lows.sort_by(|a, b| a.1.high.total_cmp(&b.1.high));
+        let mut highs = valued(upper);
+        highs.sort_by(|a, b| b.1.low.total_cmp(&a.1.low));
+        let comparable = |x: usize, vx: &Interval, y: usize, vy: &Interval| -> bool {
+            if vx.overlaps(vy) || self.items[x].article == self.items[y].article {
+                return false;
+            }
+            let (_, rel) = gap(vx.point, vy.point);
+            rel >= self.opts.min_gap
+                && (attr == Attribute::StartYear || self.near(vx.point, vy.point))
+        };
         for &(x, vx) in lows.iter().take(CANDIDATES) {
             for &(y, vy) in highs.iter().take(CANDIDATES) {
-                if vx.overlaps(&vy) || self.items[x].article == self.items[y].article {
-                    continue;
-                }
-                let (abs, rel) = gap(vx.point, vy.point);
-                let _ = abs;
-                if rel < self.opts.min_gap {
-                    continue;
-                }
-                let (ia, ib) = (&self.items[x], &self.items[y]);
-                if update.is_none() {
-                    if let Some(pair) = self.update_pair(x, y, attr) {
-                        update = Some(pair);
+                if comparable(x, &vx, y, &vy) {
+                    if let Some((earlier, later)) = self.update_pair(x, y, attr) {
+                        out.push(self.pair_finding(FindingType::Update, attr, earlier, later));
+                        return;
                     }
-                }
-                if contradiction.is_none() && !ia.same_origin(ib) {
-                    contradiction = Some((x, y));
                 }
             }
         }
-        if let Some((earlier, later)) = update {
-            out.push(self.pair_finding(FindingType::Update, attr, earlier, later));
-        } else if let Some((x, y)) = contradiction {
-            let (a, b) = self.in_time_order(x, y);
-            out.push(self.pair_finding(FindingType::Contradiction, attr, a, b));
+        let low_groups = self.independent_groups(&lower.members);
+        let high_groups = self.independent_groups(&upper.members);
+        let (groups, others) = if low_groups.len() >= high_groups.len() {
+            (low_groups, &highs)
+        } else {
+            (high_groups, &lows)
+        };
+        let mut emitted = 0;
+        for group in &groups {
+            if emitted >= GROUPS {
+                break;
+            }
+            let pair = group.iter().take(CANDIDATES).find_map(|&m| {
+                let vm = self.value(m, attr)?;
+                others
+                    .iter()
+                    .take(2 * CANDIDATES)
+                    .find(|(o, vo)| {
+                        !self.items[m].same_origin(&self.items[*o]) && comparable(m, &vm, *o, vo)
+                    })
+                    .map(|(o, _)| (m, *o))
+            });
+            if let Some((m, o)) = pair {
+                let (a, b) = self.in_time_order(m, o);
+                out.push(self.pair_finding(FindingType::Contradiction, attr, a, b));
+                emitted += 1;
+            }
         }
     }
 
@@ -796,6 +834,17 @@ impl<'a> Checker<'a> {
             (Some(tx), Some(ty)) if ty < tx => (y, x),
             _ => (x, y),
         }
+    }
+
+    /// True when the later claim's sentence signals a change (the kind's own trigger words, such
+    /// as "paid" for a payment, do not count).
+    fn signals_change(&self, i: usize) -> bool {
+        let claim = &self.items[i].sc.claim;
+        update_words().find_iter(&claim.sentence.text).any(|m| {
+            let w = m.as_str().to_lowercase();
+            !(claim.kind == ClaimKind::Payment
+                && matches!(w.as_str(), "paid" | "pays" | "paying" | "repaid"))
+        })
     }
 
     /// `(earlier, later)` when the later claim updates the earlier one.
@@ -807,7 +856,7 @@ impl<'a> Checker<'a> {
         let (earlier, later) = if tx < ty { (x, y) } else { (y, x) };
         let (te, tl) = (tx.min(ty), tx.max(ty));
         let later_item = &self.items[later];
-        if update_words().is_match(&later_item.sc.claim.sentence.text) {
+        if self.signals_change(later) {
             return Some((earlier, later));
         }
         if attr == Attribute::Amount && later_item.sc.claim.kind == ClaimKind::Debt {
@@ -946,26 +995,33 @@ impl<'a> Checker<'a> {
     /// Party contradictions: same kind, one common party, overlapping bounded amount, other
     /// party different and unrelated.
     fn counterparties(&self, out: &mut Vec<Finding>) {
+        const GROUPS: usize = 8;
         type PartyBlock = (ClaimKind, Option<String>, String);
-        let mut blocks: BTreeMap<PartyBlock, Vec<(usize, String)>> = BTreeMap::new();
+        let mut blocks: BTreeMap<PartyBlock, Vec<(usize, Interval, String)>> = BTreeMap::new();
         for (i, it) in self.items.iter().enumerate() {
-            if it.roots.len() != 2 || it.denies() || !it.amount.is_some_and(|a| a.is_bounded()) {
+            if it.roots.len() != 2 || it.denies() || it.hedged() {
+                continue;
+            }
+            let Some((currency, iv)) = self.in_usd(i) else {
+                continue;
+            };
+            if !iv.is_bounded() {
                 continue;
             }
             for (k, r) in it.roots.iter().enumerate() {
                 let other = it.roots[1 - k].clone();
                 blocks
-                    .entry((it.sc.claim.kind, it.currency.clone(), r.clone()))
+                    .entry((it.sc.claim.kind, currency.clone(), r.clone()))
                     .or_default()
-                    .push((i, other));
+                    .push((i, iv, other));
             }
         }
-        let mut seen: HashSet<(ClaimKind, String, String, String)> = HashSet::new();
+        let mut seen: HashSet<(ClaimKind, String, u32, u32)> = HashSet::new();
         for ((kind, _, common), members) in &blocks {
             let others: HashMap<usize, &str> =
-                members.iter().map(|(i, o)| (*i, o.as_str())).collect();
-            let idx: Vec<usize> = members.iter().map(|(i, _)| *i).collect();
-            for cluster in self.clusters(&idx, Attribute::Amount) {
+                members.iter().map(|(i, _, o)| (*i, o.as_str())).collect();
+            let vals: Vec<(usize, Interval)> = members.iter().map(|(i, v, _)| (*i, *v)).collect();
+            for cluster in cluster_values(vals) {
                 let mut by_other: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
                 for &m in &cluster.members {
                     if let Some(o) = others.get(&m) {
@@ -979,21 +1035,33 @@ impl<'a> Checker<'a> {
                 for x in 0..groups.len() {
                     for y in x + 1..groups.len() {
                         let (ox, oy) = (groups[x].0, groups[y].0);
-                        let key = (*kind, common.clone(), ox.to_string(), oy.to_string());
-                        if seen.contains(&key) || self.relations.related(ox, oy) {
+                        if self.relations.related(ox, oy) {
                             continue;
                         }
-                        let pair = groups[x].1.iter().take(8).find_map(|&a| {
-                            groups[y]
-                                .1
-                                .iter()
-                                .take(8)
-                                .copied()
-                                .find(|&b| self.same_deal_with_common(a, b, common))
-                                .map(|b| (a, b))
-                        });
-                        if let Some((a, b)) = pair {
-                            seen.insert(key);
+                        let (gx, gy) = (
+                            self.independent_groups(&groups[x].1),
+                            self.independent_groups(&groups[y].1),
+                        );
+                        let (big, small) = if gx.len() >= gy.len() {
+                            (gx, &groups[y].1)
+                        } else {
+                            (gy, &groups[x].1)
+                        };
+                        for g in big.iter().take(GROUPS) {
+                            let pair = g.iter().take(8).find_map(|&a| {
+                                small
+                                    .iter()
+                                    .take(16)
+                                    .copied()
+                                    .find(|&b| self.same_deal_with_common(a, b, common))
+                                    .map(|b| (a, b))
+                            });
+                            let Some((a, b)) = pair else { continue };
+                            let (art_a, art_b) = (self.items[a].article, self.items[b].article);
+                            let key = (*kind, common.clone(), art_a.min(art_b), art_a.max(art_b));
+                            if !seen.insert(key) {
+                                continue;
+                            }
                             let (a, b) = self.in_time_order(a, b);
                             out.push(self.pair_finding(
                                 FindingType::Contradiction,
@@ -1001,11 +1069,49 @@ impl<'a> Checker<'a> {
                                 a,
                                 b,
                             ));
+                            let (ca, cb) = (&self.items[a].sc.claim, &self.items[b].sc.claim);
+                            if ca
+                                .term_months
+                                .zip(cb.term_months)
+                                .is_some_and(|(p, q)| p != q)
+                            {
+                                out.push(self.pair_finding(
+                                    FindingType::Contradiction,
+                                    Attribute::Term,
+                                    a,
+                                    b,
+                                ));
+                            }
                         }
                     }
                 }
             }
         }
+    }
+
+    /// The claim's amount in US dollars where it is in dollars or a stated rate or the table
+    /// converts it, else in its own currency.
+    fn in_usd(&self, i: usize) -> Option<(Option<String>, Interval)> {
+        let it = &self.items[i];
+        let iv = it.amount?;
+        let Some(cur) = it.currency.as_deref() else {
+            return Some((None, iv));
+        };
+        if cur == "USD" {
+            return Some((Some(cur.to_string()), iv));
+        }
+        if let Some((to, conv, _)) = &it.own_conversion {
+            if to == "USD" && it.conversion.is_none() {
+                return Some((Some(to.clone()), *conv));
+            }
+        }
+        if let Some((factor, _)) = self.stated_rate(cur, "USD") {
+            return Some((Some("USD".to_string()), iv.scaled(*factor)));
+        }
+        if let Some((factor, _)) = self.table_factor(i, cur, "USD") {
+            return Some((Some("USD".to_string()), iv.scaled(factor).widened(0.02)));
+        }
+        Some((Some(cur.to_string()), iv))
     }
 
     fn same_deal_with_common(&self, a: usize, b: usize, common: &str) -> bool {
@@ -1028,7 +1134,7 @@ impl<'a> Checker<'a> {
         };
         let (ra, rb) = (roles(ia), roles(ib));
         let roles_ok = ra.is_empty() || rb.is_empty() || ra.iter().any(|r| rb.contains(r));
-        years_ok && roles_ok && self.terms_compatible(a, b)
+        years_ok && roles_ok && self.terms_near(a, b)
     }
 
     fn pair_finding(&self, t: FindingType, attr: Attribute, a: usize, b: usize) -> Finding {
@@ -1179,6 +1285,33 @@ impl<'a> Checker<'a> {
         }
         None
     }
+}
+
+/// Clusters of mutually overlapping values (each cluster shares a common point), in order of
+/// that point: intervals sorted by upper end, each cluster stabbed at its first upper end.
+fn cluster_values(mut vals: Vec<(usize, Interval)>) -> Vec<Cluster> {
+    vals.retain(|(_, v)| !v.low.is_nan() && !v.high.is_nan());
+    vals.sort_by(|a, b| {
+        a.1.high
+            .total_cmp(&b.1.high)
+            .then(a.1.low.total_cmp(&b.1.low))
+    });
+    let mut out: Vec<Cluster> = Vec::new();
+    let mut stab = f64::NEG_INFINITY;
+    for (i, v) in vals {
+        match out.last_mut() {
+            Some(c) if v.low < stab || (v.low == stab && v.high == stab) => c.members.push(i),
+            _ => {
+                stab = v.high;
+                let point = if v.high.is_finite() { v.high } else { v.low };
+                out.push(Cluster {
+                    members: vec![i],
+                    point,
+                });
+            }
+        }
+    }
+    out
 }
 
 fn family_root(parent: &mut [usize], mut x: usize) -> usize {

@@ -422,7 +422,7 @@ fn a_denial_is_a_dispute_not_a_corroboration() {
 }
 
 #[test]
-fn hedged_figures_never_confirm_but_still_contradict() {
+fn hedged_figures_neither_confirm_nor_contradict() {
     let agreeing = vec![
         claim("a", "A", "2023-01-10", Debt, "$70 million", "70000000").done(),
         claim("b", "B", "2023-01-11", Debt, "$70 million", "70000000")
@@ -431,20 +431,159 @@ fn hedged_figures_never_confirm_but_still_contradict() {
     ];
     let f = run(&agreeing);
     assert!(f.is_empty(), "{f:#?}");
+    // "could climb to $85 million" beside a reported $75 million: a forecast, not a conflict.
     let disagreeing = vec![
-        claim("a", "A", "2023-01-10", Debt, "$70 million", "70000000").done(),
-        claim("b", "B", "2023-01-11", Debt, "$90 million", "90000000")
+        claim("a", "A", "2023-01-10", Debt, "$75 million", "75000000").done(),
+        claim("b", "B", "2023-01-11", Debt, "$85 million", "85000000")
             .hedged()
             .done(),
     ];
-    let f = run(&disagreeing);
-    let c = of_type(&f, FindingType::Contradiction);
-    assert_eq!(c.len(), 1);
-    assert!(
-        c[0].explanation.contains("second hedged"),
-        "{}",
-        c[0].explanation
+    assert!(run(&disagreeing).is_empty());
+}
+
+#[test]
+fn figures_far_apart_are_different_facts() {
+    // One investor's $80 million vs the round's $200 million: a part, not a disagreement.
+    let claims = vec![
+        claim(
+            "a",
+            "A",
+            "2023-01-10",
+            ClaimKind::Investment,
+            "$80 million",
+            "80000000",
+        )
+        .done(),
+        claim(
+            "b",
+            "B",
+            "2023-01-11",
+            ClaimKind::Investment,
+            "$200 million",
+            "200000000",
+        )
+        .done(),
+    ];
+    assert!(run(&claims).is_empty());
+    let no_limit = CheckOptions {
+        max_ratio: 0.0,
+        ..CheckOptions::default()
+    };
+    let f = check(&claims, &|_| None, &amazon(), &no_limit);
+    assert_eq!(of_type(&f, FindingType::Contradiction).len(), 1);
+}
+
+#[test]
+fn same_deal_reported_with_different_amount_term_and_year_is_one_deal() {
+    // $510 million, 66 months, inked 2020 vs $500 million, five years, signed 2021.
+    let claims = vec![
+        claim(
+            "a",
+            "A",
+            "2023-03-21",
+            ContractValue,
+            "$510 million",
+            "510000000",
+        )
+        .term(66)
+        .year(2020)
+        .done(),
+        claim(
+            "b",
+            "B",
+            "2023-03-22",
+            ContractValue,
+            "$500 million",
+            "500000000",
+        )
+        .term(60)
+        .year(2021)
+        .done(),
+        // A different, much smaller deal in another year is not compared.
+        claim(
+            "c",
+            "C",
+            "2023-03-23",
+            ContractValue,
+            "$40 million",
+            "40000000",
+        )
+        .term(24)
+        .year(2022)
+        .done(),
+    ];
+    let f = run(&claims);
+    assert_eq!(
+        about(&f, FindingType::Contradiction, Attribute::Amount).len(),
+        1,
+        "{f:#?}"
     );
+    assert_eq!(
+        about(&f, FindingType::Contradiction, Attribute::Term).len(),
+        1
+    );
+    assert_eq!(
+        about(&f, FindingType::Contradiction, Attribute::StartYear).len(),
+        1
+    );
+    assert_eq!(f.len(), 3);
+}
+
+#[test]
+fn a_payment_reported_higher_later_is_a_contradiction_not_an_update() {
+    let claims = vec![
+        claim("a", "A", "2023-03-21", Payment, "$10 million", "10000000")
+            .sentence("So far Twitter has paid AWS $10 million.", 0)
+            .done(),
+        claim("b", "B", "2023-03-23", Payment, "$15 million", "15000000")
+            .sentence("Twitter has paid $15 million toward the AWS bill.", 0)
+            .done(),
+    ];
+    let f = run(&claims);
+    assert_eq!(
+        about(&f, FindingType::Contradiction, Attribute::Amount).len(),
+        1,
+        "{f:#?}"
+    );
+}
+
+#[test]
+fn each_independent_source_of_the_majority_gets_its_own_contradiction() {
+    let claims = vec![
+        claim(
+            "a",
+            "A",
+            "2024-02-06",
+            ContractValue,
+            "$300 million",
+            "300000000",
+        )
+        .term(240)
+        .done(),
+        claim(
+            "b",
+            "B",
+            "2024-02-07",
+            ContractValue,
+            "$300 million",
+            "300000000",
+        )
+        .term(180)
+        .done(),
+        claim(
+            "c",
+            "C",
+            "2024-02-08",
+            ContractValue,
+            "$302 million",
+            "302000000",
+        )
+        .term(240)
+        .done(),
+    ];
+    let f = run(&claims);
+    let terms = about(&f, FindingType::Contradiction, Attribute::Term);
+    assert_eq!(terms.len(), 2, "{f:#?}");
 }
 
 #[test]
@@ -591,16 +730,15 @@ fn stated_conversion_makes_two_currencies_one_fact() {
         .done(),
     ];
     let f = run(&claims);
+    // $1.3 billion disagrees with each of the two sources of the converted figure.
     let c = about(&f, FindingType::Contradiction, Attribute::Amount);
-    assert_eq!(c.len(), 1, "{f:#?}");
+    assert_eq!(c.len(), 2, "{f:#?}");
     let corr = of_type(&f, FindingType::Corroboration);
     assert_eq!(corr.len(), 1);
     assert_eq!(corr[0].sources, Some(2));
-    assert!(
-        corr[0].explanation.contains("rate stated in"),
-        "{}",
-        corr[0].explanation
-    );
+    let why = &corr[0].explanation;
+    assert!(why.contains("conversion its sentence states"), "{why}");
+    assert!(c.iter().any(|f| f.explanation.contains("rate stated in A")));
 }
 
 #[test]
@@ -639,13 +777,17 @@ fn unconvertible_currencies_are_not_compared_but_a_rate_table_converts() {
     assert!(of_type(&f, FindingType::Contradiction).is_empty(), "{f:#?}");
     let rates = |c: &str, _y: i32| match c {
         "USD" => Some(1.0),
-        "EUR" => Some(1.08),
+        "EUR" => Some(0.926),
         _ => None,
     };
     let synd = Syndication::default();
     let f = check_with(&claims, &synd, &amazon(), &rates, &CheckOptions::default());
     let c = about(&f, FindingType::Contradiction, Attribute::Amount);
-    assert_eq!(c.len(), 1, "{f:#?}");
+    assert_eq!(
+        c.len(),
+        2,
+        "one per independent source of $800 million: {f:#?}"
+    );
     assert!(
         c[0].explanation.contains("bundled 2023 rate"),
         "{}",
