@@ -8,29 +8,36 @@
 //!    Claims naming no party are not compared. A unit and its parent (AWS, Amazon) share a block;
 //!    the finding then says so.
 //! 2. **Currencies.** Within a block, amounts in another currency are converted to the block's
-//!    most frequent currency through a conversion stated in one sentence ("€920 million
-//!    ($1 billion)"), else through the optional [`RateTable`] (±2 %), else compared only with
-//!    amounts in their own currency.
-//! 3. **Deals.** Claims with different start years are two deals when they also differ in term
-//!    or amount, or when one article states both years; otherwise one deal whose start year is
-//!    contradicted. Claims without a start year join the only deal, or the one deal whose amount
-//!    and term they match, and are left out when that is ambiguous. Within a deal, two figures
-//!    one article states side by side are two facts: another figure is compared only with the
-//!    nearer of them.
+//!    most frequent currency (ties: USD) through a conversion stated in parentheses in the
+//!    claim's own sentence ("€920 million ($1 billion)"), else a rate stated so in any claim,
+//!    else the optional [`RateTable`] (±2 %); otherwise they are compared only with amounts in
+//!    their own currency. The finding says which conversion was used.
+//! 3. **Deals.** Claims with different start years are one deal when their amounts and terms
+//!    are near (within [`CheckOptions::max_ratio`]) and no single article states both years;
+//!    otherwise two deals ($510 million, 66 months, 2020 vs $500 million, 60 months, 2021: one
+//!    deal with three contradictions; $40 million, two years, 2022 vs $350 million, seven
+//!    years, 2024: two deals). Claims without a start year join the one deal they are near,
+//!    form their own group when near none, and are left out when near several. Within a deal,
+//!    two figures one article states side by side are two facts: another figure is compared
+//!    only with the nearer of them.
 //! 4. **Comparing.** Amounts are intervals ([`interval`]); terms and start years are whole
-//!    numbers. Values are grouped into clusters that share a common point; clusters that do
-//!    not overlap give one finding per pair, using the most distant claims of the two that come
-//!    from independent sources (different article, outlet and syndication cluster, see
-//!    [`syndication`]). A later claim whose sentence signals a change (paid, now, remaining,
-//!    reduced, renegotiated ...) or a debt with a payment between the same parties reported in
-//!    between is an **update**; otherwise a **contradiction** (also when one side is hedged,
-//!    which the explanation says). A cluster of amounts with at least two independent firm
-//!    (not hedged, not negated) sources is a **corroboration**. A negated or disputed claim
-//!    beside an overlapping positive one from another article (or another sentence of the same
-//!    article) is a **dispute**.
+//!    numbers. Values are grouped into clusters that share a common point; two clusters that do
+//!    not overlap disagree, unless their figures are further apart than `max_ratio` (2× by
+//!    default: a part and the total, or another deal) or closer than `min_gap`. A later claim
+//!    whose sentence signals a change (now, remaining, reduced, renegotiated, after ...; not
+//!    the kind's own trigger such as "paid" for a payment) or a debt with a payment between the
+//!    same parties reported in between makes one **update**; otherwise each independent source
+//!    on the side with more of them (at most 8) gets a **contradiction** against the most
+//!    distant claim of the other side from another source. Sources are independent when they
+//!    differ in article, outlet and syndication cluster (see [`syndication`]). Hedged figures
+//!    ("could climb to", "would have been") neither confirm nor contradict. A cluster of
+//!    amounts with at least two independent sources is a **corroboration**. A negated or
+//!    disputed claim beside an overlapping positive one from another article (or another
+//!    sentence of the same article) is a **dispute**.
 //! 5. **Counterparties.** Claims of one kind sharing one party and an overlapping bounded amount
-//!    (same term and start year when both give them) whose other party differs and is not
-//!    related give a **party** contradiction.
+//!    (in US dollars where a conversion is known; start years equal and terms near when given)
+//!    whose other party differs and is not related give a **party** contradiction, plus a
+//!    **term** contradiction when the pair also disagrees on the term.
 
 pub mod interval;
 pub mod syndication;
