@@ -30,6 +30,10 @@ enum Command {
     Stats(commands::show::StatsArgs),
     /// Rebuild the index from its stored raw inputs (after an upgrade or a rules change).
     Reindex(commands::show::ReindexArgs),
+    /// Cross-source findings: contradictions, corroborations, updates and disputes.
+    Check(commands::check::CheckArgs),
+    /// Ingest the bundled corpus into the index and report on it.
+    Demo(commands::demo::DemoArgs),
     /// List the rule files in force and where each comes from.
     Rules(commands::rules::RulesArgs),
 }
@@ -43,6 +47,8 @@ fn main() -> ExitCode {
         Command::Show(args) => commands::show::show(args, &cli.global),
         Command::Stats(args) => commands::show::stats(args, &cli.global),
         Command::Reindex(args) => commands::show::reindex_command(args, &cli.global),
+        Command::Check(args) => commands::check::run(args, &cli.global),
+        Command::Demo(args) => commands::demo::run(args, &cli.global),
         Command::Rules(args) => commands::rules::run(args, &cli.global),
     };
     match result {

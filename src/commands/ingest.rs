@@ -54,6 +54,9 @@ impl Summary {
 /// Ingests the inputs into the index and prints a line per item (`--json`) or a summary.
 pub fn run(args: &IngestArgs, global: &Global) -> anyhow::Result<ExitCode> {
     let (summary, interrupted) = ingest(args, global)?;
+    if !args.json {
+        eprintln!("{} (index: {})", summary.line(), global.index.display());
+    }
     if interrupted {
         eprintln!("concord: interrupted; everything ingested so far is committed");
         return Ok(ExitCode::from(130));
@@ -153,9 +156,6 @@ pub fn ingest(args: &IngestArgs, global: &Global) -> anyhow::Result<(Summary, bo
     }
     committed?;
     let interrupted = stop.load(Ordering::SeqCst);
-    if !args.json {
-        eprintln!("{} (index: {})", summary.line(), global.index.display());
-    }
     Ok((summary, interrupted))
 }
 

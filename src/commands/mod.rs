@@ -1,6 +1,8 @@
 //! The commands behind the `concord` binary. Each takes its parsed options and the global
 //! ones, does its job through the library stages, and returns the process exit code.
 
+pub mod check;
+pub mod demo;
 pub mod extract;
 pub mod ingest;
 pub mod pipeline;
@@ -42,5 +44,10 @@ impl Global {
     /// Every name of a party (canonical name and aliases), from the alias table in force.
     pub fn party_names(&self) -> anyhow::Result<PartyNames> {
         Ok(crate::store::no_aliases())
+    }
+
+    /// How parties relate (aliases, units and parents), from the alias table in force.
+    pub fn party_relations(&self) -> anyhow::Result<Box<dyn crate::check::PartyRelations>> {
+        Ok(Box::new(crate::check::NoRelations))
     }
 }
