@@ -1,1 +1,885 @@
-//! TODO
+//! Claims: one per money mention, with the kind of fact (from the trigger words of
+//! `rules/claims/triggers.tsv` nearest to the amount), the parties and their roles, the deal's
+//! term and start year, the attribution (`rules/claims/attribution.tsv`) and the hedge,
+//! negation and dispute flags (`rules/claims/cues.tsv`).
+//!
+//! Only sentences holding a money mention are analysed; the article-level context (the last
+//! deal mentioned, the last roles between two parties) is built from the sentences that hold
+//! a term or a year.
+
+use std::collections::HashMap;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
+use super::dates::DateHit;
+use super::parties::{PartyExtractor, PartyHit};
+use super::sentences::{sentence_at, SentenceSpan};
+use super::terms::TermHit;
+use super::CharMap;
+use crate::model::{Claim, ClaimKind, ClaimParty, Money, PartyType, Sentence};
+use crate::rules::{RuleFile, RuleSet, RulesError};
+
+/// Rule file: trigger words and their kinds and roles.
+pub const TRIGGERS: &str = "claims/triggers.tsv";
+/// Rule file: attribution patterns.
+pub const ATTRIBUTION: &str = "claims/attribution.tsv";
+/// Rule file: hedge, negation and dispute cues.
+pub const CUES: &str = "claims/cues.tsv";
+
+/// Nouns that name a deal; "the deal", "its contract" refer back to the last one mentioned.
+const DEAL_NOUNS: &[&str] = &[
+    "deal",
+    "contract",
+    "agreement",
+    "pact",
+    "partnership",
+    "lease",
+    "commitment",
+];
+/// Determiners that make a deal noun refer back ("the deal", "its contract").
+const BACK_DETERMINERS: &[&str] = &["the", "its", "their", "that", "this", "said"];
+/// Verbs that date a deal's start ("inked with Twitter in 2020").
+const START_VERBS: &[&str] = &[
+    "signed",
+    "inked",
+    "struck",
+    "sealed",
+    "reached",
+    "agreed",
+    "began",
+    "started",
+    "entered",
+    "announced",
+    "since",
+    "from",
+    "in",
+];
+
+#[derive(Debug, Clone)]
+struct Trigger {
+    kind: ClaimKind,
+    weight: i64,
+    subject_role: Option<String>,
+    object_role: Option<String>,
+    context: bool,
+    /// Number of parts ("A ... B" has two).
+    parts: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CueFlag {
+    Hedge,
+    Negate,
+    Dispute,
+}
+
+#[derive(Debug, Clone)]
+struct AttributionPattern {
+    before: String,
+    after: String,
+    carry: bool,
+}
+
+/// Everything the claim finder reads about one article (byte offsets except `money`).
+#[derive(Debug, Clone, Copy)]
+pub struct ClaimInput<'a> {
+    /// Article id, used in claim ids.
+    pub article_id: &'a str,
+    /// Article text.
+    pub text: &'a str,
+    /// Byte/char offset map of `text`.
+    pub map: &'a CharMap,
+    /// Sentences of `text`.
+    pub sentences: &'a [SentenceSpan],
+    /// Money mentions (character offsets).
+    pub money: &'a [Money],
+    /// Party mentions (byte offsets), in order.
+    pub parties: &'a [PartyHit],
+    /// Terms (byte offsets), in order.
+    pub terms: &'a [TermHit],
+    /// Dates (byte offsets), in order.
+    pub dates: &'a [DateHit],
+}
+
+/// Finds claims; built once from the rules.
+#[derive(Debug, Clone)]
+pub struct ClaimExtractor {
+    triggers: Vec<Trigger>,
+    /// pattern index → (trigger index, part index)
+    trigger_parts: Vec<Vec<(usize, usize)>>,
+    trigger_matcher: AhoCorasick,
+    cues: Vec<CueFlag>,
+    cue_matcher: AhoCorasick,
+    attribution: Vec<AttributionPattern>,
+}
+
+/// A deal mentioned in the article: its term, start year and parties.
+#[derive(Debug, Clone, Default)]
+struct DealContext {
+    pos: usize,
+    months: Option<u32>,
+    start_year: Option<i32>,
+    parties: Vec<String>,
+}
+
+fn build_matcher(file: &RuleFile, patterns: &[String]) -> Result<AhoCorasick, RulesError> {
+    AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostLongest)
+        .ascii_case_insensitive(true)
+        .build(patterns)
+        .map_err(|e| file.bad(0, format!("cannot build matcher: {e}")))
+}
+
+fn role(field: Option<&&str>) -> Option<String> {
+    match field.copied() {
+        None | Some("") | Some("-") => None,
+        Some(r) => Some(r.to_string()),
+    }
+}
+
+impl ClaimExtractor {
+    /// Builds the claim finder from its rule files.
+    pub fn new(rules: &RuleSet) -> Result<ClaimExtractor, RulesError> {
+        let file = rules.file(TRIGGERS);
+        let mut triggers = Vec::new();
+        let mut patterns: Vec<String> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut trigger_parts: Vec<Vec<(usize, usize)>> = Vec::new();
+        for (line, fields) in file.rows() {
+            let (Some(phrase), Some(kind)) = (fields.first(), fields.get(1)) else {
+                return Err(file.bad(line, "expected `phrase | kind | ...`"));
+            };
+            let kind = ClaimKind::parse(kind)
+                .ok_or_else(|| file.bad(line, format!("unknown claim kind `{kind}`")))?;
+            let weight = match fields.get(2) {
+                None | Some(&"") => 0,
+                Some(w) => w
+                    .parse::<i64>()
+                    .map_err(|_| file.bad(line, format!("weight `{w}` is not a number")))?,
+            };
+            let parts: Vec<String> = phrase
+                .split("...")
+                .map(|p| p.trim().to_lowercase())
+                .filter(|p| !p.is_empty())
+                .collect();
+            if parts.is_empty() || parts.len() > 2 {
+                return Err(file.bad(line, "a phrase has one part or two parts around `...`"));
+            }
+            let trigger_index = triggers.len();
+            for (part_index, part) in parts.iter().enumerate() {
+                let pattern_index = *index.entry(part.clone()).or_insert_with(|| {
+                    patterns.push(part.clone());
+                    trigger_parts.push(Vec::new());
+                    patterns.len() - 1
+                });
+                trigger_parts[pattern_index].push((trigger_index, part_index));
+            }
+            triggers.push(Trigger {
+                kind,
+                weight,
+                subject_role: role(fields.get(3)),
+                object_role: role(fields.get(4)),
+                context: fields.get(5).is_some_and(|d| *d == "context"),
+                parts: parts.len(),
+            });
+        }
+        let trigger_matcher = build_matcher(file, &patterns)?;
+
+        let file = rules.file(CUES);
+        let mut cues = Vec::new();
+        let mut cue_patterns = Vec::new();
+        for (line, fields) in file.rows() {
+            let (Some(flag), Some(phrase)) = (fields.first(), fields.get(1)) else {
+                return Err(file.bad(line, "expected `flag | phrase`"));
+            };
+            let flag = match *flag {
+                "hedge" => CueFlag::Hedge,
+                "negate" => CueFlag::Negate,
+                "dispute" => CueFlag::Dispute,
+                other => return Err(file.bad(line, format!("unknown flag `{other}`"))),
+            };
+            cues.push(flag);
+            cue_patterns.push(phrase.to_lowercase());
+        }
+        let cue_matcher = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .ascii_case_insensitive(true)
+            .build(&cue_patterns)
+            .map_err(|e| file.bad(0, format!("cannot build matcher: {e}")))?;
+
+        let file = rules.file(ATTRIBUTION);
+        let mut attribution = Vec::new();
+        for (line, fields) in file.rows() {
+            let Some(pattern) = fields.first() else {
+                continue;
+            };
+            let carry = fields.get(1).is_some_and(|k| *k == "carry");
+            let (before, after) = match pattern.split_once("{source}") {
+                Some((b, a)) => (b.to_lowercase(), a.to_lowercase()),
+                None if carry => (pattern.to_lowercase(), String::new()),
+                None => return Err(file.bad(line, "a source pattern needs `{source}`")),
+            };
+            attribution.push(AttributionPattern {
+                before,
+                after,
+                carry,
+            });
+        }
+        Ok(ClaimExtractor {
+            triggers,
+            trigger_parts,
+            trigger_matcher,
+            cues,
+            cue_matcher,
+            attribution,
+        })
+    }
+
+    /// The claims of one article.
+    pub fn find(&self, input: &ClaimInput<'_>, parties: &PartyExtractor) -> Vec<Claim> {
+        let text = input.text;
+        let deals = self.deal_events(input);
+        let mut roles_seen: Vec<(String, String)> = Vec::new();
+        let mut claims = Vec::new();
+        for money in input.money {
+            let start = input.map.byte_of(text, money.start);
+            let end = input.map.byte_of(text, money.end).max(start);
+            let Some(si) = sentence_at(input.sentences, start) else {
+                continue;
+            };
+            let span = input.sentences[si];
+            let claim = self.claim_for(
+                input,
+                parties,
+                money,
+                (start, end),
+                si,
+                span,
+                &deals,
+                &mut roles_seen,
+            );
+            claims.push(claim);
+        }
+        claims
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn claim_for(
+        &self,
+        input: &ClaimInput<'_>,
+        table: &PartyExtractor,
+        money: &Money,
+        (start, end): (usize, usize),
+        si: usize,
+        span: SentenceSpan,
+        deals: &[DealContext],
+        roles_seen: &mut Vec<(String, String)>,
+    ) -> Claim {
+        let text = input.text;
+        let sentence = &text[span.start..span.end];
+        let lower = sentence.to_ascii_lowercase();
+        let (rel_start, rel_end) = (start - span.start, end.min(span.end) - span.start);
+
+        // kind: the nearest trigger wins
+        let trigger = if money.per.is_some() {
+            None
+        } else {
+            self.nearest_trigger(&lower, rel_start, rel_end)
+        };
+        let kind = match (&money.per, &trigger) {
+            (Some(_), _) => ClaimKind::Price,
+            (None, Some((t, _))) => self.triggers[*t].kind,
+            (None, None) => ClaimKind::Other,
+        };
+
+        // attribution (before parties: a credited outlet is not a party)
+        let (attribution, source_span) = self.attribution(input, table, si);
+
+        // parties of the sentence
+        let mentions: Vec<&PartyHit> = sentence_parties(input, span)
+            .filter(|p| source_span.is_none_or(|(s, e)| p.end <= s || p.start >= e))
+            .filter(|p| !is_owner_modifier(text, p, input.parties))
+            .collect();
+        let mut claim_parties: Vec<ClaimParty> = Vec::new();
+        let add_role = |name: &str, role: Option<&String>, list: &mut Vec<ClaimParty>| {
+            let idx = match list.iter().position(|c| c.name == name) {
+                Some(i) => i,
+                None => {
+                    list.push(ClaimParty {
+                        name: name.to_string(),
+                        roles: Vec::new(),
+                    });
+                    list.len() - 1
+                }
+            };
+            if let Some(role) = role {
+                if !list[idx].roles.contains(role) {
+                    list[idx].roles.push(role.clone());
+                }
+            }
+        };
+        if let Some((t, (ts, te))) = trigger {
+            let trig = &self.triggers[t];
+            let (ts, te) = (ts + span.start, te + span.start);
+            let (subject, object) =
+                self.roles_for(trig, input, table, &mentions, (ts, te), roles_seen);
+            if let Some(s) = &subject {
+                add_role(s, trig.subject_role.as_ref(), &mut claim_parties);
+            }
+            if let Some(o) = &object {
+                add_role(o, trig.object_role.as_ref(), &mut claim_parties);
+            }
+            if let (Some(s), Some(o), Some(sr), Some(or)) =
+                (&subject, &object, &trig.subject_role, &trig.object_role)
+            {
+                if matches!(sr.as_str(), "debtor" | "payer")
+                    && matches!(or.as_str(), "creditor" | "payee")
+                {
+                    roles_seen.push((s.clone(), o.clone()));
+                }
+            }
+        }
+        // remaining parties, without roles; a party related to one with a role is dropped
+        let mut by_distance: Vec<&PartyHit> = mentions.clone();
+        by_distance.sort_by_key(|p| distance((p.start, p.end), (start, end)));
+        for p in by_distance {
+            if claim_parties.iter().any(|c| c.name == p.name) {
+                continue;
+            }
+            if p.party_type == PartyType::Org
+                && claim_parties
+                    .iter()
+                    .any(|c| table.related(&c.name, &p.name))
+            {
+                continue;
+            }
+            add_role(&p.name, None, &mut claim_parties);
+        }
+
+        // term and start year: the sentence's own, else the deal it refers back to
+        let (mut term_months, mut start_year) = (None, None);
+        if kind != ClaimKind::Price {
+            let own_term = self.own_term(input, span, &lower, kind);
+            let own_start = self.own_start_year(input, span, &lower);
+            if own_term.is_some() {
+                term_months = own_term;
+                start_year = own_start;
+            } else if refers_back(&lower, input.terms, span) {
+                if let Some(deal) = deals.iter().rev().find(|d| d.pos < span.start) {
+                    term_months = deal.months;
+                    start_year = own_start.or(deal.start_year);
+                    if claim_parties.len() < 2 {
+                        for name in &deal.parties {
+                            if !claim_parties.iter().any(|c| table.related(&c.name, name)) {
+                                add_role(name, None, &mut claim_parties);
+                            }
+                        }
+                    }
+                }
+            } else if kind == ClaimKind::ContractValue {
+                start_year = own_start;
+            }
+        }
+
+        // flags
+        let (mut hedged, mut negated, mut disputed) = (false, false, false);
+        for m in self.cue_matcher.find_iter(&lower) {
+            if !word_edges(&lower, m.start(), m.end()) {
+                continue;
+            }
+            match self.cues.get(m.pattern().as_usize()) {
+                Some(CueFlag::Hedge) => hedged = true,
+                Some(CueFlag::Negate) => negated = true,
+                Some(CueFlag::Dispute) => disputed = true,
+                None => {}
+            }
+        }
+
+        Claim {
+            id: format!("{}:{}", input.article_id, money.start),
+            kind,
+            amount: money.clone(),
+            parties: claim_parties,
+            term_months,
+            start_year,
+            attribution,
+            hedged,
+            negated,
+            disputed,
+            sentence: Sentence {
+                text: sentence.to_string(),
+                start: input.map.char_of(text, span.start),
+                end: input.map.char_of(text, span.end),
+            },
+        }
+    }
+
+    /// The trigger nearest to the amount (`rel_start..rel_end` in `lower`), as
+    /// (trigger index, span in `lower`).
+    fn nearest_trigger(
+        &self,
+        lower: &str,
+        rel_start: usize,
+        rel_end: usize,
+    ) -> Option<(usize, (usize, usize))> {
+        let mut best: Option<(i64, usize, (usize, usize))> = None;
+        // first parts of two-part triggers waiting for their second part
+        let mut open: Vec<(usize, usize)> = Vec::new(); // (trigger, start)
+        let consider =
+            |t: usize, s: usize, e: usize, best: &mut Option<(i64, usize, (usize, usize))>| {
+                let Some(trig) = self.triggers.get(t) else {
+                    return;
+                };
+                let d = distance((s, e), (rel_start, rel_end)) as i64 - trig.weight;
+                if best.is_none_or(|(bd, _, _)| d < bd) {
+                    *best = Some((d, t, (s, e)));
+                }
+            };
+        for m in self.trigger_matcher.find_iter(lower) {
+            let (s, e) = (m.start(), m.end());
+            if !word_edges(lower, s, e) || (s < rel_end && rel_start < e) {
+                continue;
+            }
+            let Some(parts) = self.trigger_parts.get(m.pattern().as_usize()) else {
+                continue;
+            };
+            for &(t, part) in parts {
+                let Some(trig) = self.triggers.get(t) else {
+                    continue;
+                };
+                if trig.parts == 1 {
+                    consider(t, s, e, &mut best);
+                } else if part == 0 {
+                    open.push((t, s));
+                } else if let Some(&(_, first_start)) = open.iter().rev().find(|(ot, _)| *ot == t) {
+                    consider(t, first_start, e, &mut best);
+                }
+            }
+        }
+        best.map(|(_, t, span)| (t, span))
+    }
+
+    /// Who takes the subject and object roles of a trigger at `ts..te` (byte offsets).
+    fn roles_for(
+        &self,
+        trig: &Trigger,
+        input: &ClaimInput<'_>,
+        table: &PartyExtractor,
+        mentions: &[&PartyHit],
+        (ts, te): (usize, usize),
+        roles_seen: &[(String, String)],
+    ) -> (Option<String>, Option<String>) {
+        if trig.subject_role.is_none() && trig.object_role.is_none() {
+            return (None, None);
+        }
+        let orgs_first = |list: &[&PartyHit]| -> Vec<String> {
+            let mut names: Vec<String> = Vec::new();
+            for p in list {
+                if !names.contains(&p.name) {
+                    names.push(p.name.clone());
+                }
+            }
+            names
+        };
+        let names = orgs_first(mentions);
+        if trig.context {
+            // an earlier claim between related parties tells the direction
+            for (a, b) in roles_seen.iter().rev() {
+                let sa = names.iter().find(|n| table.related(n, a));
+                let sb = names
+                    .iter()
+                    .find(|n| table.related(n, b) && !table.related(n, a));
+                if let (Some(sa), Some(sb)) = (sa, sb) {
+                    return (Some(sa.clone()), Some(sb.clone()));
+                }
+            }
+        }
+        let before: Option<&&PartyHit> = mentions.iter().rev().find(|p| p.end <= ts);
+        let mut subject = before.map(|p| p.name.clone());
+        let after: Vec<&&PartyHit> = mentions.iter().filter(|p| p.start >= te).collect();
+        if subject.is_none() {
+            // "In exchange for agreeing to pay X, Twitter promised ...": the main-clause
+            // subject follows the first comma after the trigger
+            if let Some(first) = after.first() {
+                let gap = &input.text[te..first.start];
+                if gap.contains(',') {
+                    subject = Some(first.name.clone());
+                }
+            }
+        }
+        let mut object = after
+            .iter()
+            .find(|p| Some(&p.name) != subject.as_ref())
+            .map(|p| p.name.clone());
+        if subject.is_none() {
+            subject = names.iter().find(|n| Some(*n) != object.as_ref()).cloned();
+        }
+        if object.is_none() {
+            object = names.iter().find(|n| Some(*n) != subject.as_ref()).cloned();
+        }
+        (subject, object)
+    }
+
+    /// A term stated in the sentence that belongs to a deal (or any term for a contract value).
+    fn own_term(
+        &self,
+        input: &ClaimInput<'_>,
+        span: SentenceSpan,
+        lower: &str,
+        kind: ClaimKind,
+    ) -> Option<u32> {
+        let has_deal = DEAL_NOUNS.iter().any(|n| contains_word(lower, n));
+        if !has_deal && kind != ClaimKind::ContractValue {
+            return None;
+        }
+        terms_in(input.terms, span)
+            .filter(|t| !t.reference)
+            .find_map(|t| t.months.or_else(|| t.until_year.map(|_| 0)))
+            .filter(|&m| m > 0)
+    }
+
+    /// A start year stated in the sentence: a year after a verb of signing or "in"/"since".
+    fn own_start_year(
+        &self,
+        input: &ClaimInput<'_>,
+        span: SentenceSpan,
+        lower: &str,
+    ) -> Option<i32> {
+        if !DEAL_NOUNS.iter().any(|n| contains_word(lower, n)) {
+            return None;
+        }
+        start_year_in(input.text, input.dates, span)
+    }
+
+    /// The attribution of sentence `si`, as (source, byte span of the source in the text).
+    fn attribution(
+        &self,
+        input: &ClaimInput<'_>,
+        table: &PartyExtractor,
+        si: usize,
+    ) -> (Option<String>, Option<(usize, usize)>) {
+        let mut index = si;
+        let mut carried = false;
+        // at most a few sentences back, within the paragraph
+        for _ in 0..4 {
+            let span = input.sentences[index];
+            let (source, is_carry) = self.attribution_in(input, table, span);
+            if let Some((name, s, e)) = source {
+                return (Some(name), if carried { None } else { Some((s, e)) });
+            }
+            if !is_carry || index == 0 {
+                break;
+            }
+            let previous = input.sentences[index - 1];
+            if previous.paragraph != span.paragraph {
+                break;
+            }
+            index -= 1;
+            carried = true;
+        }
+        (None, None)
+    }
+
+    /// The source named in one sentence, and whether the sentence carries an earlier one.
+    fn attribution_in(
+        &self,
+        input: &ClaimInput<'_>,
+        table: &PartyExtractor,
+        span: SentenceSpan,
+    ) -> (Option<(String, usize, usize)>, bool) {
+        let text = input.text;
+        let sentence = &text[span.start..span.end];
+        let lower = sentence.to_ascii_lowercase();
+        let mut carry = false;
+        for pattern in &self.attribution {
+            if pattern.carry {
+                if contains_word(&lower, &pattern.before) {
+                    carry = true;
+                }
+                continue;
+            }
+            if !pattern.before.is_empty() {
+                let mut from = 0;
+                while let Some(pos) = lower[from..].find(&pattern.before) {
+                    let at = from + pos;
+                    from = at + pattern.before.len();
+                    if !word_edges(&lower, at, from) {
+                        continue;
+                    }
+                    if let Some(found) = source_after(input, table, span.start + from) {
+                        if found.2 > span.end {
+                            continue;
+                        }
+                        if pattern.after.is_empty()
+                            || lower[found.2 - span.start..].starts_with(&pattern.after)
+                        {
+                            return (Some(found), carry);
+                        }
+                    }
+                }
+            } else if !pattern.after.is_empty() {
+                let mut from = 0;
+                while let Some(pos) = lower[from..].find(&pattern.after) {
+                    let at = from + pos;
+                    from = at + pattern.after.len().max(1);
+                    if !word_edges(&lower, at, at + pattern.after.len()) {
+                        continue;
+                    }
+                    if let Some(found) = source_before(input, table, span.start + at, span.start) {
+                        return (Some(found), carry);
+                    }
+                }
+            }
+        }
+        (None, carry)
+    }
+
+    /// Deals the article mentions with a term or start year, in text order.
+    fn deal_events(&self, input: &ClaimInput<'_>) -> Vec<DealContext> {
+        let mut events: Vec<DealContext> = Vec::new();
+        let mut last_sentence = usize::MAX;
+        let positions = input.terms.iter().map(|t| t.start).chain(
+            input
+                .dates
+                .iter()
+                .filter(|d| d.year.is_some() && d.month.is_none() && d.quarter.is_none())
+                .map(|d| d.start),
+        );
+        let mut sentence_ids: Vec<usize> = positions
+            .filter_map(|p| sentence_at(input.sentences, p))
+            .collect();
+        sentence_ids.sort_unstable();
+        sentence_ids.dedup();
+        for si in sentence_ids {
+            if si == last_sentence {
+                continue;
+            }
+            last_sentence = si;
+            let span = input.sentences[si];
+            let lower = input.text[span.start..span.end].to_ascii_lowercase();
+            if !DEAL_NOUNS.iter().any(|n| contains_word(&lower, n)) {
+                continue;
+            }
+            let months = terms_in(input.terms, span)
+                .filter(|t| !t.reference)
+                .find_map(|t| t.months);
+            let start_year = start_year_in(input.text, input.dates, span);
+            if months.is_none() && start_year.is_none() {
+                continue;
+            }
+            let mut parties: Vec<String> = Vec::new();
+            for p in sentence_parties(input, span) {
+                if p.party_type == PartyType::Org && !parties.contains(&p.name) {
+                    parties.push(p.name.clone());
+                }
+            }
+            events.push(DealContext {
+                pos: span.start,
+                months,
+                start_year,
+                parties,
+            });
+        }
+        events
+    }
+}
+
+/// Byte distance between two spans (0 when they overlap or one holds the other).
+fn distance((a_start, a_end): (usize, usize), (b_start, b_end): (usize, usize)) -> usize {
+    if a_end <= b_start {
+        b_start - a_end
+    } else if b_end <= a_start {
+        a_start - b_end
+    } else {
+        0
+    }
+}
+
+fn sentence_parties<'a>(
+    input: &ClaimInput<'a>,
+    span: SentenceSpan,
+) -> impl Iterator<Item = &'a PartyHit> {
+    let first = input.parties.partition_point(|p| p.start < span.start);
+    input.parties[first..]
+        .iter()
+        .take_while(move |p| p.end <= span.end)
+}
+
+fn terms_in<'a>(terms: &'a [TermHit], span: SentenceSpan) -> impl Iterator<Item = &'a TermHit> {
+    let first = terms.partition_point(|t| t.start < span.start);
+    terms[first..].iter().take_while(move |t| t.end <= span.end)
+}
+
+fn start_year_in(text: &str, dates: &[DateHit], span: SentenceSpan) -> Option<i32> {
+    let first = dates.partition_point(|d| d.start < span.start);
+    dates[first..]
+        .iter()
+        .take_while(|d| d.end <= span.end)
+        .filter(|d| d.month.is_none() && d.quarter.is_none() && !d.relative)
+        .find(|d| {
+            let before = text[span.start..d.start].trim_end().to_ascii_lowercase();
+            let word = before.rsplit(' ').next().unwrap_or("");
+            START_VERBS.contains(&word)
+                || DEAL_NOUNS.iter().any(|n| {
+                    text[d.end..span.end]
+                        .trim_start_matches([' ', '-'])
+                        .to_ascii_lowercase()
+                        .starts_with(n)
+                })
+        })
+        .and_then(|d| d.year)
+}
+
+/// Whether the sentence refers back to a deal named earlier ("the deal", "its contract",
+/// "over the course of the contract").
+fn refers_back(lower: &str, terms: &[TermHit], span: SentenceSpan) -> bool {
+    if terms_in(terms, span).any(|t| t.reference) {
+        return true;
+    }
+    BACK_DETERMINERS.iter().any(|d| {
+        DEAL_NOUNS
+            .iter()
+            .any(|n| contains_word(lower, &format!("{d} {n}")))
+    })
+}
+
+/// A person mention that only qualifies an organisation ("Elon Musk's Twitter").
+fn is_owner_modifier(text: &str, p: &PartyHit, all: &[PartyHit]) -> bool {
+    if p.party_type != PartyType::Person {
+        return false;
+    }
+    let rest = &text[p.end..];
+    let after = rest
+        .strip_prefix("'s ")
+        .or_else(|| rest.strip_prefix("\u{2019}s "));
+    let Some(after) = after else { return false };
+    let next_start = text.len() - after.len();
+    all.iter()
+        .any(|q| q.start == next_start && q.party_type == PartyType::Org)
+}
+
+/// A source name starting at byte `at` (after "according to"): a known party, or "the" and
+/// capitalised words.
+fn source_after(
+    input: &ClaimInput<'_>,
+    table: &PartyExtractor,
+    at: usize,
+) -> Option<(String, usize, usize)> {
+    let text = input.text;
+    let rest = &text[at..];
+    let skipped = rest.len() - rest.trim_start().len();
+    let start = at + skipped;
+    let idx = input.parties.partition_point(|p| p.start < start);
+    if let Some(p) = input.parties.get(idx) {
+        let gap = text[start..p.start].to_ascii_lowercase();
+        if p.start == start || gap.trim_end() == "the" {
+            return Some((p.name.clone(), start, p.end));
+        }
+    }
+    let (name, end) = capitalised_run(text, start)?;
+    let canonical = table.canonical(&name).map(str::to_string).unwrap_or(name);
+    Some((canonical, start, end))
+}
+
+/// A source name ending right before byte `at` (before "said", "reported").
+fn source_before(
+    input: &ClaimInput<'_>,
+    table: &PartyExtractor,
+    at: usize,
+    sentence_start: usize,
+) -> Option<(String, usize, usize)> {
+    let text = input.text;
+    let end = text[..at].trim_end().len();
+    let idx = input.parties.partition_point(|p| p.end <= end);
+    if let Some(p) = idx.checked_sub(1).and_then(|i| input.parties.get(i)) {
+        if p.end == end && p.start >= sentence_start {
+            return Some((p.name.clone(), p.start, p.end));
+        }
+    }
+    // capitalised words ending at `end`
+    let before = &text[sentence_start..end];
+    let mut words: Vec<&str> = Vec::new();
+    for word in before.split(' ').rev() {
+        if word.as_bytes().first().is_some_and(u8::is_ascii_uppercase)
+            && word
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'&')
+        {
+            words.push(word);
+        } else {
+            break;
+        }
+    }
+    if words.is_empty() || words.len() > 4 {
+        return None;
+    }
+    words.reverse();
+    let first = words.first()?;
+    if matches!(
+        *first,
+        "The" | "It" | "He" | "She" | "They" | "We" | "I" | "This" | "That"
+    ) && words.len() == 1
+    {
+        return None;
+    }
+    let name = words.join(" ");
+    let start = end - name.len();
+    let canonical = table.canonical(&name).map(str::to_string).unwrap_or(name);
+    Some((canonical, start, end))
+}
+
+/// "the Information", "The Wall Street Journal", "Reuters": optional "the" and capitalised
+/// words starting at byte `start`.
+fn capitalised_run(text: &str, start: usize) -> Option<(String, usize)> {
+    let rest = &text[start..];
+    let mut end = start;
+    let mut words = 0;
+    let mut offset = 0;
+    for (i, word) in rest.split(' ').enumerate() {
+        let clean = word.trim_end_matches([',', '.', ';', ':']);
+        let is_the = i == 0 && clean.eq_ignore_ascii_case("the");
+        let capital = clean.as_bytes().first().is_some_and(u8::is_ascii_uppercase)
+            && clean
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'&' || b == b'-');
+        if !(is_the || capital) {
+            break;
+        }
+        if capital {
+            words += 1;
+        }
+        end = start + offset + clean.len();
+        offset += word.len() + 1;
+        if clean.len() != word.len() || words >= 5 {
+            break;
+        }
+    }
+    if words == 0 {
+        return None;
+    }
+    Some((text[start..end].to_string(), end))
+}
+
+/// Whether `lower[s..e]` stands as whole words.
+fn word_edges(lower: &str, s: usize, e: usize) -> bool {
+    let bytes = lower.as_bytes();
+    let before_ok = s == 0 || !bytes[s - 1].is_ascii_alphanumeric();
+    let after_ok = e >= bytes.len() || !bytes[e].is_ascii_alphanumeric();
+    before_ok && after_ok
+}
+
+/// Whether `lower` contains `word` (lower case) as whole words.
+fn contains_word(lower: &str, word: &str) -> bool {
+    let mut from = 0;
+    while let Some(pos) = lower[from..].find(word) {
+        let at = from + pos;
+        if word_edges(lower, at, at + word.len()) {
+            return true;
+        }
+        from = at + word.len().max(1);
+        if from >= lower.len() {
+            break;
+        }
+    }
+    false
+}

@@ -12,7 +12,52 @@ use std::path::{Path, PathBuf};
 
 /// The files concord knows, with their embedded default contents.
 /// Add a line here when a rule family gains a file.
-pub const EMBEDDED: &[(&str, &str)] = &[];
+pub const EMBEDDED: &[(&str, &str)] = &[
+    (
+        "parties/aliases.tsv",
+        include_str!("../../rules/parties/aliases.tsv"),
+    ),
+    (
+        "parties/aliases.local.tsv",
+        include_str!("../../rules/parties/aliases.local.tsv"),
+    ),
+    (
+        "parties/lexicon.tsv",
+        include_str!("../../rules/parties/lexicon.tsv"),
+    ),
+    (
+        "parties/examples.tsv",
+        include_str!("../../rules/parties/examples.tsv"),
+    ),
+    (
+        "terms/lexicon.tsv",
+        include_str!("../../rules/terms/lexicon.tsv"),
+    ),
+    (
+        "terms/examples.tsv",
+        include_str!("../../rules/terms/examples.tsv"),
+    ),
+    (
+        "dates/examples.tsv",
+        include_str!("../../rules/dates/examples.tsv"),
+    ),
+    (
+        "claims/triggers.tsv",
+        include_str!("../../rules/claims/triggers.tsv"),
+    ),
+    (
+        "claims/attribution.tsv",
+        include_str!("../../rules/claims/attribution.tsv"),
+    ),
+    (
+        "claims/cues.tsv",
+        include_str!("../../rules/claims/cues.tsv"),
+    ),
+    (
+        "claims/examples.tsv",
+        include_str!("../../rules/claims/examples.tsv"),
+    ),
+];
 
 /// Where a loaded rule file came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
