@@ -7,7 +7,7 @@ pub mod parties;
 pub mod sentences;
 pub mod terms;
 
-use crate::model::{Article, Extraction};
+use crate::model::{Article, Extraction, Money};
 use crate::rules::{RuleSet, RulesError};
 
 /// All extractors, built once from the rules and shared across articles and threads.
@@ -39,10 +39,16 @@ impl Extractor {
 
     /// Extracts everything from one article.
     pub fn extract(&self, article: &Article) -> Extraction {
+        let money = self.money.find(&article.text);
+        self.extract_with_money(article, money)
+    }
+
+    /// Extracts everything from one article, given its money mentions (character offsets,
+    /// in text order) found elsewhere.
+    pub fn extract_with_money(&self, article: &Article, money: Vec<Money>) -> Extraction {
         let text = article.text.as_str();
         let map = CharMap::new(text);
         let sentences = sentences::split(text);
-        let money = self.money.find(text);
         let parties = self.parties.find_bytes(text, &sentences);
         let terms = self.terms.find_bytes(text);
         let anchor = dates::parse_published(article.published.as_deref());

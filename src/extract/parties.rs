@@ -83,6 +83,7 @@ pub struct PartyExtractor {
     say: HashSet<String>,
     not_name: HashSet<String>,
     connectors: HashSet<String>,
+    publications: HashSet<String>,
 }
 
 impl PartyExtractor {
@@ -157,6 +158,7 @@ impl PartyExtractor {
             say: HashSet::new(),
             not_name: HashSet::new(),
             connectors: HashSet::new(),
+            publications: HashSet::new(),
         };
         for (line, fields) in lexicon.rows() {
             let (Some(category), Some(word)) = (fields.first(), fields.get(1)) else {
@@ -185,6 +187,9 @@ impl PartyExtractor {
                 }
                 "connector" => {
                     extractor.connectors.insert(word);
+                }
+                "publication" => {
+                    extractor.publications.insert(word);
                 }
                 other => return Err(lexicon.bad(line, format!("unknown category `{other}`"))),
             }
@@ -431,6 +436,16 @@ impl PartyExtractor {
         let mut all = vec![entry.name.clone()];
         all.extend(entry.aliases.iter().cloned());
         all
+    }
+
+    /// Whether the alias table knows `name` (a canonical name).
+    pub fn is_known(&self, name: &str) -> bool {
+        self.by_name.contains_key(name)
+    }
+
+    /// Whether `name` is a news outlet (lexicon category `publication`).
+    pub fn is_publication(&self, name: &str) -> bool {
+        self.publications.contains(name)
     }
 
     /// The type of a known party.
