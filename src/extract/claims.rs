@@ -50,6 +50,8 @@ const START_VERBS: &[&str] = &[
     "started",
     "entered",
     "announced",
+    "borrowed",
+    "raised",
     "since",
     "from",
     "in",
@@ -120,7 +122,6 @@ struct DealContext {
     pos: usize,
     months: Option<u32>,
     start_year: Option<i32>,
-    parties: Vec<String>,
 }
 
 fn build_matcher(file: &RuleFile, patterns: &[String]) -> Result<AhoCorasick, RulesError> {
@@ -308,11 +309,15 @@ impl ClaimExtractor {
             (None, Some(kind)) => kind,
             (None, None) => ClaimKind::Other,
         };
-        // roles: the nearest trigger of that kind (or a role verb) that names roles
-        let trigger = self.nearest_trigger(&lower, rel_start, rel_end, |t| {
+        // roles: the nearest trigger of that kind (or a role verb) that names roles, one
+        // whose words tell the direction ("owes") before one that does not ("unpaid")
+        let gives_roles = |t: &Trigger| {
             (t.subject_role.is_some() || t.object_role.is_some())
                 && (t.kind.is_none() || t.kind == Some(kind) || kind == ClaimKind::Price)
-        });
+        };
+        let trigger = self
+            .nearest_trigger(&lower, rel_start, rel_end, |t| gives_roles(t) && !t.context)
+            .or_else(|| self.nearest_trigger(&lower, rel_start, rel_end, gives_roles));
 
         // attribution (before parties: a credited outlet is not a party)
         let (attribution, source_span) = self.attribution(input, table, si);
@@ -384,11 +389,22 @@ impl ClaimExtractor {
             add_role(&p.name, None, &mut claim_parties);
         }
 
-        // term and start year: the sentence's own, else the deal it refers back to
+        // "the bank, which reported ...": a sentence naming no party refers to the last one
+        if claim_parties.is_empty() {
+            if let Some(name) = antecedent(input, &lower, span.start) {
+                add_role(&name, None, &mut claim_parties);
+            }
+        }
+
+        // term and start year (for deal-like kinds): the sentence's own, else the deal it
+        // refers back to
         let (mut term_months, mut start_year) = (None, None);
-        if kind != ClaimKind::Price {
+        if matches!(
+            kind,
+            ClaimKind::ContractValue | ClaimKind::Debt | ClaimKind::Payment | ClaimKind::Investment
+        ) {
             let own_term = self.own_term(input, span, &lower, kind);
-            let own_start = self.own_start_year(input, span, &lower);
+            let own_start = self.own_start_year(input, span);
             if own_term.is_some() {
                 term_months = own_term;
                 start_year = own_start;
@@ -396,27 +412,23 @@ impl ClaimExtractor {
                 if let Some(deal) = deals.iter().rev().find(|d| d.pos < span.start) {
                     term_months = deal.months;
                     start_year = own_start.or(deal.start_year);
-                    if claim_parties.len() < 2 {
-                        for name in &deal.parties {
-                            if !claim_parties.iter().any(|c| table.related(&c.name, name)) {
-                                add_role(name, None, &mut claim_parties);
-                            }
-                        }
-                    }
                 }
-            } else if kind == ClaimKind::ContractValue {
+            } else {
                 start_year = own_start;
             }
         }
 
         // flags
         let (mut hedged, mut negated, mut disputed) = (false, false, false);
-        for m in self.cue_matcher.find_iter(&lower) {
+        let (clause_start, clause_end) = clause_around(&lower, rel_start, rel_end);
+        for m in self.cue_matcher.find_overlapping_iter(&lower) {
             if !word_edges(&lower, m.start(), m.end()) {
                 continue;
             }
             match self.cues.get(m.pattern().as_usize()) {
-                Some(CueFlag::Hedge) => hedged = true,
+                Some(CueFlag::Hedge) => {
+                    hedged |= m.start() >= clause_start && m.end() <= clause_end;
+                }
                 Some(CueFlag::Negate) => negated = true,
                 Some(CueFlag::Dispute) => disputed = true,
                 None => {}
@@ -577,15 +589,7 @@ impl ClaimExtractor {
     }
 
     /// A start year stated in the sentence: a year after a verb of signing or "in"/"since".
-    fn own_start_year(
-        &self,
-        input: &ClaimInput<'_>,
-        span: SentenceSpan,
-        lower: &str,
-    ) -> Option<i32> {
-        if !DEAL_NOUNS.iter().any(|n| contains_word(lower, n)) {
-            return None;
-        }
+    fn own_start_year(&self, input: &ClaimInput<'_>, span: SentenceSpan) -> Option<i32> {
         start_year_in(input.text, input.dates, span)
     }
 
@@ -711,21 +715,69 @@ impl ClaimExtractor {
             if months.is_none() && start_year.is_none() {
                 continue;
             }
-            let mut parties: Vec<String> = Vec::new();
-            for p in sentence_parties(input, span) {
-                if p.party_type == PartyType::Org && !parties.contains(&p.name) {
-                    parties.push(p.name.clone());
-                }
-            }
             events.push(DealContext {
                 pos: span.start,
                 months,
                 start_year,
-                parties,
             });
         }
         events
     }
+}
+
+/// The clause around `start..end` in `lower`: between the nearest comma, semicolon, colon
+/// or parenthesis before and after.
+fn clause_around(lower: &str, start: usize, end: usize) -> (usize, usize) {
+    let is_break = |b: u8| matches!(b, b',' | b';' | b':' | b'(' | b')');
+    let bytes = lower.as_bytes();
+    let before = bytes[..start.min(bytes.len())]
+        .iter()
+        .rposition(|&b| is_break(b))
+        .map_or(0, |p| p + 1);
+    let after = bytes[end.min(bytes.len())..]
+        .iter()
+        .position(|&b| is_break(b))
+        .map_or(bytes.len(), |p| end + p);
+    (before, after)
+}
+
+/// Nouns that, after "the", refer back to an organisation named earlier.
+const ORG_ANAPHORS: &[&str] = &[
+    "company",
+    "bank",
+    "firm",
+    "group",
+    "club",
+    "startup",
+    "lender",
+    "state",
+    "agency",
+    "regulator",
+    "insurer",
+    "carrier",
+    "airline",
+    "retailer",
+    "platform",
+    "team",
+    "studio",
+];
+
+/// The organisation that "the company" / "the bank" in `lower` refers to: the last one named
+/// before `before` (one whose name holds the noun, if any).
+fn antecedent(input: &ClaimInput<'_>, lower: &str, before: usize) -> Option<String> {
+    let noun = ORG_ANAPHORS.iter().find(|n| {
+        contains_word(lower, &format!("the {n}")) || contains_word(lower, &format!("the {n}'s"))
+    })?;
+    let earlier = &input.parties[..input.parties.partition_point(|p| p.start < before)];
+    let orgs = earlier
+        .iter()
+        .rev()
+        .filter(|p| p.party_type == PartyType::Org);
+    orgs.clone()
+        .take(8)
+        .find(|p| p.name.to_ascii_lowercase().contains(noun))
+        .or_else(|| orgs.clone().next())
+        .map(|p| p.name.clone())
 }
 
 /// Verbs of reporting that also take the fact as object ("reported revenue of ...").
@@ -741,7 +793,20 @@ const REPORT_VERBS: &[&str] = &[
 /// end of sentence, punctuation or "that".
 fn reads_as_credit(lower: &str, at: usize) -> bool {
     let rest = lower[at..].trim_start();
-    rest.is_empty() || rest.starts_with([',', '.', ';', ':', '!', '?']) || rest.starts_with("that ")
+    rest.is_empty()
+        || rest.starts_with([',', '.', ';', ':', '!', '?'])
+        || [
+            "that ",
+            "on ",
+            "last ",
+            "this ",
+            "earlier",
+            "yesterday",
+            "today",
+            "late ",
+        ]
+        .iter()
+        .any(|w| rest.starts_with(w))
 }
 
 /// Whether a rate's unit is a span of time ("a year", "per month").
@@ -783,7 +848,7 @@ fn start_year_in(text: &str, dates: &[DateHit], span: SentenceSpan) -> Option<i3
     dates[first..]
         .iter()
         .take_while(|d| d.end <= span.end)
-        .filter(|d| d.month.is_none() && d.quarter.is_none() && !d.relative)
+        .filter(|d| d.quarter.is_none() && !d.relative)
         .find(|d| {
             let before = text[span.start..d.start].trim_end().to_ascii_lowercase();
             let word = before.rsplit(' ').next().unwrap_or("");

@@ -30,7 +30,7 @@ struct Entry {
 enum PatternUse {
     /// Any whole-word occurrence.
     Alias,
-    /// A person's surname: only when possessive, after a title or before a verb of saying.
+    /// A known person's surname alone ("Musk"), when capitalised.
     Surname,
 }
 
@@ -220,6 +220,7 @@ impl PartyExtractor {
 
     fn table_hits(&self, text: &str) -> Vec<PartyHit> {
         let mut hits = Vec::new();
+        let mut seen_full: HashSet<usize> = HashSet::new();
         for m in self.automaton.find_iter(text) {
             let (start, end) = (m.start(), m.end());
             let Some(pattern) = self.patterns.get(m.pattern().as_usize()) else {
@@ -231,9 +232,16 @@ impl PartyExtractor {
             if !case_ok(&pattern.alias, found) {
                 continue;
             }
-            if pattern.usage == PatternUse::Surname && !self.surname_context(text, start, end) {
+            // a known person's bare surname counts when capitalised (checked above); the
+            // context check only guards all-capital text ("MUSK" in a headline-style line)
+            if pattern.usage == PatternUse::Surname
+                && found.bytes().all(|b| !b.is_ascii_lowercase())
+                && !seen_full.contains(&pattern.entry)
+                && !self.surname_context(text, start, end)
+            {
                 continue;
             }
+            seen_full.insert(pattern.entry);
             let Some(entry) = self.entries.get(pattern.entry) else {
                 continue;
             };
@@ -624,7 +632,8 @@ mod tests {
     fn possessive_surname_resolves() {
         let found = names("Musk’s company and Musk said so, but a musk scent and Musk alone.");
         let musk: Vec<_> = found.iter().filter(|(n, _)| n == "Elon Musk").collect();
-        assert_eq!(musk.len(), 2);
+        assert_eq!(musk.len(), 3);
+        assert!(names("A MUSK SCENT").is_empty());
     }
 
     #[test]
