@@ -3,6 +3,7 @@
 pub mod claims;
 pub mod dates;
 pub mod money;
+pub mod numbers;
 pub mod parties;
 pub mod sentences;
 pub mod terms;

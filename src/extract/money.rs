@@ -1,20 +1,1444 @@
 //! Money mentions: amounts with currencies, scales, qualifiers, ranges and rates.
+//!
+//! Lexicons live in `rules/money/`: `currencies.tsv` (symbols, ISO codes, words, minor
+//! units), `scales.tsv` (million, bn, crore, ...), `qualifiers.tsv` (about, more than, ...,
+//! range frames and change verbs), `rates.tsv` (per share, an hour, ...) and
+//! `negatives.tsv` (weight, percentage and time cues).
+//!
+//! Conventions:
+//! * A mention's span includes its qualifier words ("more than $5 million") and range frame
+//!   ("between $5m and $7m"), and a rate's unit ("$3 per share").
+//! * Every mention names a currency form; a bare figure is never money.
+//! * `value` is the amount in the major unit (`None` for ranges and open bounds);
+//!   `low`/`high` give the interval the words allow. Exact: both equal the value. Approx
+//!   ("about"): a band of ±b% around the value, b from `qualifiers.tsv` (10% for every
+//!   approx word shipped). At least: `[X, open)`, or `[X, X+b%]` when the word carries a
+//!   band ("just over"). At most: `(open, X]`, or `[X-b%, X]` with a band ("nearly").
+//!   Range: both ends.
+//!
+//! Speed: an Aho-Corasick scan for currency cues picks the stretches of text worth reading;
+//! only those are tokenised and parsed, so text without a cue costs one automaton pass.
 
-use crate::model::Money;
-use crate::rules::{RuleSet, RulesError};
+use std::collections::{HashMap, HashSet};
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use rust_decimal::Decimal;
+
+use crate::extract::numbers;
+use crate::model::{Money, Qualifier};
+use crate::rules::{RuleFile, RuleSet, RulesError};
+
+/// Rule files this extractor reads.
+const CURRENCIES: &str = "money/currencies.tsv";
+const SCALES: &str = "money/scales.tsv";
+const QUALIFIERS: &str = "money/qualifiers.tsv";
+const RATES: &str = "money/rates.tsv";
+const NEGATIVES: &str = "money/negatives.tsv";
+
+/// Bytes of context read before and after a currency cue.
+const BEFORE_CUE: usize = 120;
+const AFTER_CUE: usize = 160;
+/// Longest token looked up in a lexicon; longer tokens match nothing.
+const MAX_LEXICON_TOKEN: usize = 48;
+
+/// How a currency form is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CurrencyKind {
+    Symbol,
+    Code,
+    Word,
+    Minor,
+}
+
+/// One row of `currencies.tsv`.
+#[derive(Debug, Clone)]
+struct CurrencyForm {
+    iso: Option<String>,
+    kind: CurrencyKind,
+    before: bool,
+    after: bool,
+    attached: bool,
+    weight: bool,
+    article: bool,
+}
+
+/// One row of `scales.tsv`.
+#[derive(Debug, Clone)]
+struct ScaleForm {
+    multiplier: Decimal,
+    attached: bool,
+}
+
+/// One row of `qualifiers.tsv`.
+#[derive(Debug, Clone)]
+enum QualifierForm {
+    /// A hedge with its interval band in percent.
+    Hedge(Qualifier, Option<Decimal>),
+    /// A range frame and the word joining its ends.
+    Range(String),
+}
+
+/// A phrase lexicon over tokens: case-folded and exact-case entries, with all their
+/// prefixes so a lookup stops as soon as no entry can match.
+#[derive(Debug, Clone)]
+struct PhraseMap<V> {
+    folded: HashMap<String, V>,
+    exact: HashMap<String, V>,
+    folded_prefixes: HashSet<String>,
+    exact_prefixes: HashSet<String>,
+    max_tokens: usize,
+}
+
+impl<V> PhraseMap<V> {
+    fn new() -> Self {
+        PhraseMap {
+            folded: HashMap::new(),
+            exact: HashMap::new(),
+            folded_prefixes: HashSet::new(),
+            exact_prefixes: HashSet::new(),
+            max_tokens: 0,
+        }
+    }
+
+    /// Adds `form` (tokenised like text). Returns false if the form has no tokens.
+    fn insert(&mut self, form: &str, exact: bool, value: V) -> bool {
+        let text = if exact {
+            form.to_string()
+        } else {
+            form.to_ascii_lowercase()
+        };
+        let mut toks = Vec::new();
+        tokenize(&text, &mut toks);
+        if toks.is_empty() {
+            return false;
+        }
+        let mut key = String::new();
+        let prefixes = if exact {
+            &mut self.exact_prefixes
+        } else {
+            &mut self.folded_prefixes
+        };
+        for (k, tok) in toks.iter().enumerate() {
+            if k > 0 && tok.space_before {
+                key.push(' ');
+            }
+            key.push_str(&text[tok.start..tok.end]);
+            prefixes.insert(key.clone());
+        }
+        self.max_tokens = self.max_tokens.max(toks.len());
+        let map = if exact {
+            &mut self.exact
+        } else {
+            &mut self.folded
+        };
+        map.insert(key, value);
+        true
+    }
+
+    /// The longest entry starting at token `i`, with the number of tokens it takes.
+    fn longest<'m>(
+        &'m self,
+        region: &Region<'_>,
+        i: usize,
+        buf: &mut String,
+    ) -> Option<(&'m V, usize)> {
+        let mut best: Option<(&V, usize)> = None;
+        let passes = [
+            (region.folded, &self.folded, &self.folded_prefixes),
+            (region.orig, &self.exact, &self.exact_prefixes),
+        ];
+        for (text, map, prefixes) in passes {
+            if map.is_empty() {
+                continue;
+            }
+            buf.clear();
+            let last = (i + self.max_tokens).min(region.toks.len());
+            for j in i..last {
+                let tok = &region.toks[j];
+                if tok.end - tok.start > MAX_LEXICON_TOKEN {
+                    break;
+                }
+                if j > i {
+                    if tok.para_before {
+                        break;
+                    }
+                    if tok.space_before {
+                        buf.push(' ');
+                    }
+                }
+                buf.push_str(&text[tok.start..tok.end]);
+                // Exact-case entries (second pass) win ties.
+                if let Some(v) = map.get(buf.as_str()) {
+                    if best.is_none_or(|(_, n)| j + 1 - i >= n) {
+                        best = Some((v, j + 1 - i));
+                    }
+                }
+                if !prefixes.contains(buf.as_str()) {
+                    break;
+                }
+            }
+        }
+        best
+    }
+}
+
+/// What kind of text a token is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TokKind {
+    Num,
+    Word,
+    Punct,
+}
+
+/// A token of a region: byte offsets into the region.
+#[derive(Debug, Clone, Copy)]
+struct Tok {
+    start: usize,
+    end: usize,
+    kind: TokKind,
+    /// White space between this token and the previous one.
+    space_before: bool,
+    /// A blank line between this token and the previous one.
+    para_before: bool,
+    /// The figure, for a number token that parsed.
+    num: Option<Decimal>,
+    /// Whether the figure was written without a decimal point.
+    whole: bool,
+}
+
+/// Splits `text` into number, word and single-character punctuation tokens.
+fn tokenize(text: &str, out: &mut Vec<Tok>) {
+    out.clear();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    let mut space = true;
+    let mut newlines = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        if c.is_ascii_whitespace() {
+            space = true;
+            if c == b'\n' {
+                newlines += 1;
+            }
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut num = None;
+        let mut whole = false;
+        let kind = if c.is_ascii_digit() {
+            match numbers::parse_digits(&text[i..]) {
+                Some(parsed) => {
+                    num = Some(parsed.value);
+                    whole = parsed.whole;
+                    i += parsed.len;
+                }
+                None => {
+                    i += bytes[i..].iter().take_while(|b| b.is_ascii_digit()).count();
+                }
+            }
+            TokKind::Num
+        } else if c.is_ascii_alphabetic() || (c >= 0x80 && starts_letter(&text[i..])) {
+            while i < bytes.len() {
+                let b = bytes[i];
+                if b.is_ascii_alphabetic() {
+                    i += 1;
+                } else if b >= 0x80 && starts_letter(&text[i..]) {
+                    i += char_len(&text[i..]);
+                } else {
+                    break;
+                }
+            }
+            TokKind::Word
+        } else {
+            i += char_len(&text[i..]);
+            TokKind::Punct
+        };
+        out.push(Tok {
+            start,
+            end: i,
+            kind,
+            space_before: space,
+            para_before: newlines >= 2,
+            num,
+            whole,
+        });
+        space = false;
+        newlines = 0;
+    }
+}
+
+fn starts_letter(text: &str) -> bool {
+    text.chars().next().is_some_and(|c| c.is_alphabetic())
+}
+
+fn char_len(text: &str) -> usize {
+    text.chars().next().map_or(1, char::len_utf8)
+}
+
+/// A stretch of the article being parsed.
+struct Region<'r> {
+    orig: &'r str,
+    folded: &'r str,
+    toks: &'r [Tok],
+}
+
+impl Region<'_> {
+    fn word(&self, i: usize) -> Option<&str> {
+        let tok = self.toks.get(i)?;
+        (tok.kind == TokKind::Word).then(|| &self.folded[tok.start..tok.end])
+    }
+
+    fn is_word(&self, i: usize, word: &str) -> bool {
+        self.word(i) == Some(word)
+    }
+
+    fn is_punct(&self, i: usize, chars: &[char]) -> bool {
+        self.toks.get(i).is_some_and(|tok| {
+            tok.kind == TokKind::Punct
+                && self.orig[tok.start..tok.end]
+                    .chars()
+                    .next()
+                    .is_some_and(|c| chars.contains(&c))
+        })
+    }
+
+    /// Token `i` touches the one before it.
+    fn attached(&self, i: usize) -> bool {
+        self.toks.get(i).is_some_and(|tok| !tok.space_before)
+    }
+
+    /// Token `i` exists and is in the same paragraph as token `i - 1`.
+    fn continues(&self, i: usize) -> bool {
+        self.toks.get(i).is_some_and(|tok| !tok.para_before)
+    }
+}
+
+const DASHES: &[char] = &['-', '–', '—'];
+const MINUS: &[char] = &['-', '−', '–'];
+const CLOSING: &[char] = &['.', ',', ';', ':', '!', '?', ')', ']', '"', '\''];
+
+/// An amount as read, before qualifiers and ranges.
+#[derive(Debug, Clone)]
+struct Amount<'x> {
+    start: usize,
+    end: usize,
+    number: Decimal,
+    multiplier: Option<Decimal>,
+    currency: Option<&'x CurrencyForm>,
+    per: Option<String>,
+}
+
+impl Amount<'_> {
+    fn value(&self) -> Option<Decimal> {
+        match self.multiplier {
+            Some(m) => self.number.checked_mul(m),
+            None => Some(self.number),
+        }
+    }
+}
+
+/// What a cue hit needs around it to count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CueCheck {
+    /// A symbol: always a cue.
+    None,
+    /// A word: not preceded by a letter (a code may be preceded by a lone "M").
+    LeftBoundary { code: bool },
+    /// A short form: neither preceded nor followed by a letter.
+    BothBoundaries,
+    /// A digit then a short form: not followed by a letter.
+    RightBoundary,
+}
 
 /// Finds money mentions, with the lexicons of `rules/money/`.
 #[derive(Debug, Clone)]
-pub struct MoneyExtractor {}
+pub struct MoneyExtractor {
+    cues: AhoCorasick,
+    cue_checks: Vec<CueCheck>,
+    currencies: PhraseMap<CurrencyForm>,
+    codes: HashMap<String, CurrencyForm>,
+    scales: PhraseMap<ScaleForm>,
+    qualifiers: PhraseMap<QualifierForm>,
+    change_words: HashSet<String>,
+    rate_connectors: PhraseMap<()>,
+    rate_units: PhraseMap<String>,
+    percent: PhraseMap<()>,
+    weight_after: HashSet<String>,
+    money_after: HashSet<String>,
+    not_rate_after: HashSet<String>,
+    starters: HashSet<String>,
+}
+
+fn field<'a>(
+    file: &RuleFile,
+    line: usize,
+    fields: &[&'a str],
+    i: usize,
+    what: &str,
+) -> Result<&'a str, RulesError> {
+    fields
+        .get(i)
+        .copied()
+        .filter(|f| !f.is_empty())
+        .ok_or_else(|| file.bad(line, format!("missing column {}: {what}", i + 1)))
+}
+
+fn flags<'a>(fields: &[&'a str], i: usize) -> Vec<&'a str> {
+    fields
+        .get(i)
+        .map(|f| {
+            f.split(',')
+                .map(str::trim)
+                .filter(|f| !f.is_empty() && *f != "-")
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn decimal(file: &RuleFile, line: usize, text: &str) -> Result<Decimal, RulesError> {
+    text.parse::<Decimal>()
+        .map_err(|_| file.bad(line, format!("not a number: {text:?}")))
+}
 
 impl MoneyExtractor {
     /// Builds the extractor from the loaded rules.
-    pub fn new(_rules: &RuleSet) -> Result<MoneyExtractor, RulesError> {
-        Ok(MoneyExtractor {})
+    pub fn new(rules: &RuleSet) -> Result<MoneyExtractor, RulesError> {
+        let mut currencies = PhraseMap::new();
+        let mut codes = HashMap::new();
+        let mut cue_patterns: Vec<String> = Vec::new();
+        let mut cue_checks: Vec<CueCheck> = Vec::new();
+        let mut starters: HashSet<String> = HashSet::new();
+        let mut add_cue = |pattern: String, check: CueCheck| {
+            cue_patterns.push(pattern);
+            cue_checks.push(check);
+        };
+
+        let file = rules.file(CURRENCIES);
+        for (line, fields) in file.rows() {
+            let form = field(file, line, &fields, 0, "form")?;
+            let iso = field(file, line, &fields, 1, "ISO code or -")?;
+            let iso = match iso {
+                "-" => None,
+                code if code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase()) => {
+                    Some(code.to_string())
+                }
+                other => return Err(file.bad(line, format!("bad ISO 4217 code {other:?}"))),
+            };
+            let kind = match field(file, line, &fields, 2, "kind")? {
+                "symbol" => CurrencyKind::Symbol,
+                "code" => CurrencyKind::Code,
+                "word" => CurrencyKind::Word,
+                "minor" => CurrencyKind::Minor,
+                other => return Err(file.bad(line, format!("unknown kind {other:?}"))),
+            };
+            let (before, after) = match field(file, line, &fields, 3, "where")? {
+                "pre" => (true, false),
+                "post" => (false, true),
+                "both" => (true, true),
+                other => return Err(file.bad(line, format!("unknown position {other:?}"))),
+            };
+            let mut entry = CurrencyForm {
+                iso,
+                kind,
+                before,
+                after,
+                attached: false,
+                weight: false,
+                article: false,
+            };
+            let mut exact = false;
+            for flag in flags(&fields, 4) {
+                match flag {
+                    "cs" => exact = true,
+                    "attached" => entry.attached = true,
+                    "weight" => entry.weight = true,
+                    "article" => entry.article = true,
+                    other => return Err(file.bad(line, format!("unknown flag {other:?}"))),
+                }
+            }
+            if kind == CurrencyKind::Code {
+                codes.insert(form.to_ascii_lowercase(), entry.clone());
+            }
+            if !currencies.insert(form, exact, entry) {
+                return Err(file.bad(line, "empty form"));
+            }
+            let folded = form.to_ascii_lowercase();
+            starters.insert(first_token(&folded));
+            // The cue: a symbol character, else the longest run of letters, else the form
+            // after a digit.
+            let symbol: String = folded
+                .chars()
+                .filter(|c| !c.is_ascii_alphanumeric() && !matches!(c, ' ' | '.' | '-'))
+                .collect();
+            let longest_word = folded
+                .split(|c: char| !c.is_ascii_alphabetic())
+                .max_by_key(|w| w.len())
+                .unwrap_or("");
+            if !symbol.is_empty() {
+                add_cue(symbol, CueCheck::None);
+            } else if longest_word.len() >= 3 {
+                add_cue(
+                    longest_word.to_string(),
+                    CueCheck::LeftBoundary {
+                        code: kind == CurrencyKind::Code,
+                    },
+                );
+            } else {
+                if before {
+                    add_cue(folded.clone(), CueCheck::BothBoundaries);
+                }
+                if after {
+                    for digit in '0'..='9' {
+                        add_cue(format!("{digit}{folded}"), CueCheck::RightBoundary);
+                        add_cue(format!("{digit} {folded}"), CueCheck::RightBoundary);
+                    }
+                }
+            }
+        }
+        // Deduplicate cues (keep the first check of each pattern).
+        let mut seen = HashSet::new();
+        let (cue_patterns, cue_checks): (Vec<String>, Vec<CueCheck>) = cue_patterns
+            .into_iter()
+            .zip(cue_checks)
+            .filter(|(p, _)| seen.insert(p.clone()))
+            .unzip();
+        let cues = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(&cue_patterns)
+            .map_err(|e| file.bad(0, format!("cannot build the cue automaton: {e}")))?;
+
+        let mut scales = PhraseMap::new();
+        let file = rules.file(SCALES);
+        for (line, fields) in file.rows() {
+            let form = field(file, line, &fields, 0, "form")?;
+            let multiplier = decimal(file, line, field(file, line, &fields, 1, "multiplier")?)?;
+            let mut entry = ScaleForm {
+                multiplier,
+                attached: false,
+            };
+            let mut exact = false;
+            for flag in flags(&fields, 2) {
+                match flag {
+                    "cs" => exact = true,
+                    "attached" => entry.attached = true,
+                    other => return Err(file.bad(line, format!("unknown flag {other:?}"))),
+                }
+            }
+            if !scales.insert(form, exact, entry) {
+                return Err(file.bad(line, "empty form"));
+            }
+        }
+
+        let mut qualifiers = PhraseMap::new();
+        let mut change_words = HashSet::new();
+        let file = rules.file(QUALIFIERS);
+        for (line, fields) in file.rows() {
+            let phrase = field(file, line, &fields, 0, "phrase")?;
+            let kind = field(file, line, &fields, 1, "kind")?;
+            let band = fields.get(2).copied().unwrap_or("-");
+            let band = match band {
+                "-" | "" => None,
+                b if kind == "range" => {
+                    let _ = b;
+                    None
+                }
+                b => Some(decimal(file, line, b)?),
+            };
+            let entry = match kind {
+                "approx" => QualifierForm::Hedge(Qualifier::Approx, band),
+                "atleast" => QualifierForm::Hedge(Qualifier::AtLeast, band),
+                "atmost" => QualifierForm::Hedge(Qualifier::AtMost, band),
+                "exact" => QualifierForm::Hedge(Qualifier::Exact, None),
+                "range" => QualifierForm::Range(
+                    field(file, line, &fields, 2, "joining word")?.to_ascii_lowercase(),
+                ),
+                "change" => {
+                    change_words.insert(phrase.to_ascii_lowercase());
+                    continue;
+                }
+                other => return Err(file.bad(line, format!("unknown kind {other:?}"))),
+            };
+            starters.insert(first_token(&phrase.to_ascii_lowercase()));
+            if !qualifiers.insert(phrase, false, entry) {
+                return Err(file.bad(line, "empty phrase"));
+            }
+        }
+
+        let mut rate_connectors = PhraseMap::new();
+        let mut rate_units = PhraseMap::new();
+        let file = rules.file(RATES);
+        for (line, fields) in file.rows() {
+            let form = field(file, line, &fields, 0, "form")?;
+            let ok = match field(file, line, &fields, 1, "role")? {
+                "connector" => rate_connectors.insert(form, false, ()),
+                "unit" => {
+                    let unit = field(file, line, &fields, 2, "unit name")?;
+                    rate_units.insert(form, false, unit.to_string())
+                }
+                other => return Err(file.bad(line, format!("unknown role {other:?}"))),
+            };
+            if !ok {
+                return Err(file.bad(line, "empty form"));
+            }
+        }
+
+        let mut percent = PhraseMap::new();
+        let mut weight_after = HashSet::new();
+        let mut money_after = HashSet::new();
+        let mut not_rate_after = HashSet::new();
+        let file = rules.file(NEGATIVES);
+        for (line, fields) in file.rows() {
+            let cue = field(file, line, &fields, 0, "cue")?;
+            let word = field(file, line, &fields, 1, "word")?.to_ascii_lowercase();
+            match cue {
+                "weight_after" => {
+                    weight_after.insert(word);
+                }
+                "money_after" => {
+                    money_after.insert(word);
+                }
+                "not_rate_after" => {
+                    not_rate_after.insert(word);
+                }
+                "percent" => {
+                    percent.insert(&word, false, ());
+                }
+                other => return Err(file.bad(line, format!("unknown cue {other:?}"))),
+            }
+        }
+        for article in ["a", "an"] {
+            starters.insert(article.to_string());
+        }
+
+        Ok(MoneyExtractor {
+            cues,
+            cue_checks,
+            currencies,
+            codes,
+            scales,
+            qualifiers,
+            change_words,
+            rate_connectors,
+            rate_units,
+            percent,
+            weight_after,
+            money_after,
+            not_rate_after,
+            starters,
+        })
     }
 
     /// Every money mention in `text`, in order, with character offsets.
-    pub fn find(&self, _text: &str) -> Vec<Money> {
-        Vec::new()
+    pub fn find(&self, text: &str) -> Vec<Money> {
+        let mut found = Vec::new();
+        let bytes = text.as_bytes();
+        let mut regions: Vec<(usize, usize)> = Vec::new();
+        for hit in self.cues.find_overlapping_iter(text) {
+            let (s, e) = (hit.start(), hit.end());
+            let ok = match self.cue_checks.get(hit.pattern().as_usize()) {
+                Some(CueCheck::None) => true,
+                Some(CueCheck::LeftBoundary { code }) => {
+                    s == 0
+                        || !bytes[s - 1].is_ascii_alphabetic()
+                        || (*code
+                            && (bytes[s - 1] == b'M' || bytes[s - 1] == b'm')
+                            && (s < 2 || !bytes[s - 2].is_ascii_alphabetic()))
+                }
+                Some(CueCheck::BothBoundaries) => {
+                    (s == 0 || !bytes[s - 1].is_ascii_alphabetic())
+                        && (e >= bytes.len() || !bytes[e].is_ascii_alphabetic())
+                }
+                Some(CueCheck::RightBoundary) => {
+                    e >= bytes.len() || !bytes[e].is_ascii_alphabetic()
+                }
+                None => false,
+            };
+            if !ok {
+                continue;
+            }
+            let start = region_start(text, s.saturating_sub(BEFORE_CUE), s);
+            let end = region_end(text, (e + AFTER_CUE).min(text.len()));
+            match regions.last_mut() {
+                Some(last) if start <= last.1 => last.1 = last.1.max(end),
+                _ => regions.push((start, end)),
+            }
+        }
+        if regions.is_empty() {
+            return found;
+        }
+        let mut toks = Vec::new();
+        let mut buf = String::new();
+        let mut chars = CharCounter::default();
+        for (start, end) in regions {
+            let orig = &text[start..end];
+            let folded = orig.to_ascii_lowercase();
+            tokenize(orig, &mut toks);
+            let region = Region {
+                orig,
+                folded: &folded,
+                toks: &toks,
+            };
+            let mut i = 0;
+            while i < toks.len() {
+                if !self.is_start(&region, i) {
+                    i += 1;
+                    continue;
+                }
+                match self.parse_at(&region, i, &mut buf) {
+                    Some(mention) => {
+                        let byte_start = start + toks[mention.start].start;
+                        let byte_end = start + toks[mention.end - 1].end;
+                        found.push(Money {
+                            text: text[byte_start..byte_end].to_string(),
+                            start: chars.advance_to(text, byte_start),
+                            end: chars.advance_to(text, byte_end),
+                            currency: mention.currency,
+                            value: mention.value.map(|v| v.normalize()),
+                            low: mention.low.map(|v| v.normalize()),
+                            high: mention.high.map(|v| v.normalize()),
+                            qualifier: mention.qualifier,
+                            per: mention.per,
+                        });
+                        i = mention.end.max(i + 1);
+                    }
+                    None => i += 1,
+                }
+            }
+        }
+        found
+    }
+
+    /// Whether a mention may start at token `i`.
+    fn is_start(&self, region: &Region<'_>, i: usize) -> bool {
+        let tok = &region.toks[i];
+        match tok.kind {
+            TokKind::Num => true,
+            TokKind::Punct => true,
+            TokKind::Word => {
+                let word = &region.folded[tok.start..tok.end];
+                self.starters.contains(word)
+                    || numbers::number_word(word).is_some()
+                    || (word.len() == 4 && word.starts_with('m'))
+            }
+        }
+    }
+
+    /// A mention starting at token `i`, if there is one.
+    fn parse_at(&self, region: &Region<'_>, i: usize, buf: &mut String) -> Option<Mention> {
+        let mut j = i;
+        let mut hedge: Option<(Qualifier, Option<Decimal>)> = None;
+        if let Some((form, n)) = self.qualifiers.longest(region, i, buf) {
+            match form {
+                QualifierForm::Range(joiner) => {
+                    if joiner == "to"
+                        && i > 0
+                        && region
+                            .word(i - 1)
+                            .is_some_and(|w| self.change_words.contains(w))
+                    {
+                        return None;
+                    }
+                    let a = self.amount(region, i + n, buf)?;
+                    if !region.is_word(a.end, joiner) || !region.continues(a.end + 1) {
+                        return None;
+                    }
+                    let b = self.amount(region, a.end + 1, buf)?;
+                    return self.range(region, i, a, b, buf);
+                }
+                QualifierForm::Hedge(q, band) => {
+                    hedge = Some((*q, *band));
+                    j += n;
+                    if !region.continues(j) {
+                        return None;
+                    }
+                }
+            }
+        }
+        let a = self.amount(region, j, buf)?;
+        let start = if hedge.is_some() { i } else { a.start };
+        let k = a.end;
+        // "from $5 to $7" was tried from "from"; "rose $5 to $7" is a change, not a range.
+        let before = if i > 0 { region.word(i - 1) } else { None };
+        let after_change = before.is_some_and(|w| w == "from" || self.change_words.contains(w));
+        let joined = region.is_punct(k, DASHES) || (region.is_word(k, "to") && !after_change);
+        if joined && region.continues(k + 1) {
+            if let Some(b) = self.amount(region, k + 1, buf) {
+                if let Some(m) = self.range(region, start, a.clone(), b, buf) {
+                    return Some(m);
+                }
+            }
+        }
+        let currency = a.currency?;
+        let value = a.value()?;
+        let (qualifier, band) = hedge.unwrap_or((Qualifier::Exact, None));
+        let pct = |b: Decimal, sign: i64| -> Option<Decimal> {
+            let delta = value.abs().checked_mul(b)? / Decimal::from(100);
+            if sign < 0 {
+                value.checked_sub(delta)
+            } else {
+                value.checked_add(delta)
+            }
+        };
+        let (value_out, low, high) = match qualifier {
+            Qualifier::Exact | Qualifier::Range => (Some(value), Some(value), Some(value)),
+            Qualifier::Approx => {
+                let b = band.unwrap_or(Decimal::TEN);
+                (Some(value), pct(b, -1), pct(b, 1))
+            }
+            Qualifier::AtLeast => (None, Some(value), band.and_then(|b| pct(b, 1))),
+            Qualifier::AtMost => (None, band.and_then(|b| pct(b, -1)), Some(value)),
+        };
+        Some(Mention {
+            start,
+            end: a.end,
+            currency: currency.iso.clone(),
+            value: value_out,
+            low,
+            high,
+            qualifier,
+            per: a.per,
+        })
+    }
+
+    /// Joins two amounts into a range, if they make one.
+    fn range<'x>(
+        &'x self,
+        region: &Region<'_>,
+        start: usize,
+        a: Amount<'x>,
+        b: Amount<'x>,
+        buf: &mut String,
+    ) -> Option<Mention> {
+        let currency = match (a.currency, b.currency) {
+            (Some(x), Some(y)) => {
+                // "5 cts to 1.20 dlrs" is a move between prices, not one range.
+                let minor = |c: &CurrencyForm| c.kind == CurrencyKind::Minor;
+                if x.iso != y.iso || minor(x) != minor(y) {
+                    return None;
+                }
+                x
+            }
+            (None, Some(y)) => y,
+            (Some(x), None) => {
+                // "$10-20": the bare end must not run on into other words.
+                let next_ok = b.multiplier.is_some()
+                    || b.per.is_some()
+                    || b.end >= region.toks.len()
+                    || (region.toks[b.end].kind == TokKind::Punct
+                        && self.percent.longest(region, b.end, buf).is_none());
+                if !next_ok {
+                    return None;
+                }
+                x
+            }
+            (None, None) => return None,
+        };
+        let mut low = a.value()?;
+        let mut high = b.value()?;
+        if a.multiplier.is_none() {
+            if let Some(m) = b.multiplier {
+                if let Some(scaled) = a.number.checked_mul(m) {
+                    if scaled <= high {
+                        low = scaled;
+                    }
+                }
+            }
+        }
+        if b.multiplier.is_none() && b.currency.is_none() {
+            if let Some(m) = a.multiplier {
+                if let Some(scaled) = b.number.checked_mul(m) {
+                    if scaled >= low {
+                        high = scaled;
+                    }
+                }
+            }
+        }
+        if low >= high {
+            return None;
+        }
+        Some(Mention {
+            start,
+            end: b.end,
+            currency: currency.iso.clone(),
+            value: None,
+            low: Some(low),
+            high: Some(high),
+            qualifier: Qualifier::Range,
+            per: b.per.or(a.per),
+        })
+    }
+
+    /// A currency form at token `i` ("$", "US$", "USD", "dollars"), or an ISO code with a
+    /// leading "M" for millions ("MGBP"): the form, tokens taken, and the multiplier.
+    fn currency_at(
+        &self,
+        region: &Region<'_>,
+        i: usize,
+        buf: &mut String,
+    ) -> Option<(&CurrencyForm, usize, Option<Decimal>)> {
+        if let Some((form, n)) = self.currencies.longest(region, i, buf) {
+            return Some((form, n, None));
+        }
+        let tok = region.toks.get(i)?;
+        let orig = &region.orig[tok.start..tok.end];
+        if tok.kind == TokKind::Word && orig.len() == 4 && orig.starts_with('M') {
+            let form = self.codes.get(&region.folded[tok.start + 1..tok.end])?;
+            return Some((form, 1, Some(Decimal::from(1_000_000))));
+        }
+        None
+    }
+
+    /// A scale at token `i` that may follow the token before it.
+    fn scale_at(
+        &self,
+        region: &Region<'_>,
+        i: usize,
+        buf: &mut String,
+    ) -> Option<(Decimal, usize)> {
+        if !region.continues(i) {
+            return None;
+        }
+        let (form, n) = self.scales.longest(region, i, buf)?;
+        if form.attached && !region.attached(i) {
+            return None;
+        }
+        // A lone letter scale must not run on into a word ("5 m" is handled by `attached`).
+        Some((form.multiplier, n))
+    }
+
+    /// An amount starting at token `i`: optional currency before, sign, number, scale,
+    /// currency after, cents, rate. The currency may be missing (checked by the caller).
+    fn amount(&self, region: &Region<'_>, i: usize, buf: &mut String) -> Option<Amount<'_>> {
+        let toks = region.toks;
+        let n = toks.len();
+        let mut start = i;
+        let mut j = i;
+        let mut prefix: Option<&CurrencyForm> = None;
+        let mut multiplier: Option<Decimal> = None;
+        if let Some((form, taken, mult)) = self.currency_at(region, j, buf) {
+            if form.before && form.kind != CurrencyKind::Minor {
+                prefix = Some(form);
+                multiplier = mult;
+                j += taken;
+                // "usd$ 15"
+                if form.kind == CurrencyKind::Code
+                    && region.is_punct(j, &['$'])
+                    && region.attached(j)
+                {
+                    j += 1;
+                }
+                if !region.continues(j) {
+                    return None;
+                }
+            }
+        }
+        // Sign.
+        let number_start = j;
+        let mut negative = false;
+        if region.is_punct(j, MINUS)
+            && toks.get(j + 1).is_some_and(|t| t.kind == TokKind::Num)
+            && region.attached(j + 1)
+            && (prefix.is_some()
+                || toks[j].space_before
+                || region.is_punct(j.wrapping_sub(1), &['(']))
+        {
+            negative = true;
+            j += 1;
+        }
+        // Number.
+        let tok = toks.get(j)?;
+        let mut article = false;
+        let (mut number, mut whole) = match tok.kind {
+            TokKind::Num => {
+                j += 1;
+                (tok.num?, tok.whole)
+            }
+            TokKind::Word => {
+                if let Some(parsed) = numbers::parse_words(&region.folded[tok.start..]) {
+                    let stop = tok.start + parsed.len;
+                    while j < n && toks[j].end <= stop {
+                        j += 1;
+                    }
+                    (parsed.value, parsed.whole)
+                } else if prefix.is_none() && (region.is_word(j, "a") || region.is_word(j, "an")) {
+                    article = true;
+                    j += 1;
+                    (Decimal::ONE, true)
+                } else {
+                    return None;
+                }
+            }
+            TokKind::Punct => return None,
+        };
+        if negative {
+            number = -number;
+        }
+        // Scale.
+        let mut scaled = multiplier.is_some();
+        if !article {
+            if let Some((m, taken)) = self.scale_at(region, j, buf) {
+                multiplier = Some(multiplier.unwrap_or(Decimal::ONE).checked_mul(m)?);
+                j += taken;
+                scaled = true;
+            }
+        }
+        // A percentage is not money.
+        if self.percent.longest(region, j, buf).is_some() && region.continues(j) {
+            return None;
+        }
+        // Currency after.
+        let mut currency = prefix;
+        let mut hyphened = false;
+        let mut minor = false;
+        let mut k = j;
+        if region.is_punct(k, &['-']) && region.attached(k) && region.attached(k + 1) {
+            k += 1;
+            hyphened = true;
+        }
+        if region.continues(k) {
+            if let Some((form, taken, mult)) = self.currency_at(region, k, buf) {
+                let fits = form.after && (!form.attached || region.attached(k));
+                let replaces = match prefix {
+                    None => true,
+                    // "dollar 1.82 marks": the word before was not this amount's currency.
+                    Some(p) if p.kind == CurrencyKind::Word => true,
+                    // "$5 CAD"
+                    Some(p) => {
+                        p.kind == CurrencyKind::Symbol
+                            && p.iso.as_deref() == Some("USD")
+                            && form.kind == CurrencyKind::Code
+                    }
+                };
+                if fits && replaces && (!article || form.article) {
+                    if prefix.is_some() {
+                        // The currency word before was not this amount's; the number starts it.
+                        start = number_start;
+                    }
+                    currency = Some(form);
+                    j = k + taken;
+                    if let Some(m) = mult {
+                        multiplier = Some(multiplier.unwrap_or(Decimal::ONE).checked_mul(m)?);
+                        scaled = true;
+                    }
+                    if form.kind == CurrencyKind::Minor {
+                        minor = true;
+                        multiplier =
+                            Some(multiplier.unwrap_or(Decimal::ONE) / Decimal::ONE_HUNDRED);
+                    }
+                    // "75 USD million"
+                    if !scaled && form.kind == CurrencyKind::Code {
+                        if let Some((m, taken)) = self.scale_at(region, j, buf) {
+                            multiplier = Some(m);
+                            j += taken;
+                            scaled = true;
+                        }
+                    }
+                    if form.weight && !self.money_not_weight(region, j, hyphened) {
+                        return None;
+                    }
+                }
+            }
+        }
+        if article && currency.is_none_or(|c| !c.article) {
+            return None;
+        }
+        // Cents after a whole amount: "20 dollars 43 cents", "$20 and 43c", "15 dollars and 50."
+        let mut took_cents = false;
+        if currency.is_some() && !minor && !scaled && whole {
+            if let Some((cents, end)) = self.cents_tail(region, j, buf) {
+                let cents = cents / Decimal::ONE_HUNDRED;
+                number = if number.is_sign_negative() {
+                    number - cents
+                } else {
+                    number + cents
+                };
+                whole = false;
+                j = end;
+                took_cents = true;
+            }
+        }
+        let _ = whole;
+        if article && !took_cents {
+            // "a dollar" counts only when it stands alone: "a penny!", not "a dollar rally".
+            let standalone = j >= n || (region.is_punct(j, CLOSING) && !region.is_punct(j, DASHES));
+            if !standalone {
+                return None;
+            }
+        }
+        // Rate.
+        let mut per = None;
+        if let Some((unit, end)) = self.rate_at(region, j, buf) {
+            per = Some(unit);
+            j = end;
+        }
+        Some(Amount {
+            start,
+            end: j,
+            number,
+            multiplier,
+            currency,
+            per,
+        })
+    }
+
+    /// After a weight-ambiguous currency word ending before token `j`: true when it reads
+    /// as money.
+    fn money_not_weight(&self, region: &Region<'_>, j: usize, hyphened: bool) -> bool {
+        let next = if region.continues(j) {
+            region.word(j)
+        } else {
+            None
+        };
+        if hyphened {
+            return next.is_some_and(|w| self.money_after.contains(w));
+        }
+        !next.is_some_and(|w| self.weight_after.contains(w))
+    }
+
+    /// Cents after a whole amount, starting at token `j`: the cents and the end token.
+    fn cents_tail(
+        &self,
+        region: &Region<'_>,
+        j: usize,
+        buf: &mut String,
+    ) -> Option<(Decimal, usize)> {
+        let toks = region.toks;
+        let mut k = j;
+        if !region.continues(k) {
+            return None;
+        }
+        if region.is_word(k, "and") {
+            k += 1;
+        }
+        let tok = toks.get(k)?;
+        if tok.para_before {
+            return None;
+        }
+        let cents = match tok.kind {
+            TokKind::Num if tok.whole && tok.end - tok.start <= 2 => {
+                k += 1;
+                tok.num?
+            }
+            TokKind::Word => {
+                let parsed = numbers::parse_words(&region.folded[tok.start..])?;
+                if !parsed.whole {
+                    return None;
+                }
+                let stop = tok.start + parsed.len;
+                while k < toks.len() && toks[k].end <= stop {
+                    k += 1;
+                }
+                parsed.value
+            }
+            _ => return None,
+        };
+        if cents < Decimal::ONE || cents >= Decimal::ONE_HUNDRED {
+            return None;
+        }
+        if region.continues(k) {
+            if let Some((form, taken, None)) = self.currency_at(region, k, buf) {
+                if form.kind == CurrencyKind::Minor && (!form.attached || region.attached(k)) {
+                    return Some((cents, k + taken));
+                }
+            }
+        }
+        // Bare cents only at the end of a clause: "It costs 15 dollars and 50."
+        let ends = k >= toks.len()
+            || toks[k].para_before
+            || (region.is_punct(k, CLOSING) && !region.is_punct(k, &['\'']));
+        ends.then_some((cents, k))
+    }
+
+    /// A rate after an amount, starting at token `j`: "per share", "a share", "-a-share",
+    /// "an hour", "/hr". Returns the unit and the end token.
+    fn rate_at(&self, region: &Region<'_>, j: usize, buf: &mut String) -> Option<(String, usize)> {
+        let mut k = j;
+        if !region.continues(k) {
+            return None;
+        }
+        if region.is_punct(k, &['-']) {
+            k += 1;
+        }
+        let (_, taken) = self.rate_connectors.longest(region, k, buf)?;
+        k += taken;
+        if region.is_punct(k, &['-']) {
+            k += 1;
+        }
+        if !region.continues(k) {
+            return None;
+        }
+        let (unit, taken) = self.rate_units.longest(region, k, buf)?;
+        k += taken;
+        if region.continues(k)
+            && region
+                .word(k)
+                .is_some_and(|w| self.not_rate_after.contains(w))
+        {
+            return None;
+        }
+        Some((unit.clone(), k))
+    }
+}
+
+/// A mention found in a region, in tokens.
+struct Mention {
+    start: usize,
+    end: usize,
+    currency: Option<String>,
+    value: Option<Decimal>,
+    low: Option<Decimal>,
+    high: Option<Decimal>,
+    qualifier: Qualifier,
+    per: Option<String>,
+}
+
+/// The first token of a lexicon form, as text.
+fn first_token(form: &str) -> String {
+    let mut toks = Vec::new();
+    tokenize(form, &mut toks);
+    toks.first()
+        .map(|t| form[t.start..t.end].to_string())
+        .unwrap_or_default()
+}
+
+/// Start of the stretch to read before a cue at `cue`: at a char boundary, moved forward
+/// past the first white space after `from` when there is one before the cue.
+fn region_start(text: &str, from: usize, cue: usize) -> usize {
+    let mut start = from;
+    while start > 0 && !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    if start == 0 {
+        return 0;
+    }
+    match text.as_bytes()[start..cue]
+        .iter()
+        .position(|b| b.is_ascii_whitespace())
+    {
+        Some(p) => start + p + 1,
+        None => start,
+    }
+}
+
+/// End of the stretch to read: moved forward to a white space (at most 32 bytes further)
+/// and to a char boundary.
+fn region_end(text: &str, from: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut end = from;
+    let limit = (from + 32).min(bytes.len());
+    while end < limit && !bytes[end].is_ascii_whitespace() {
+        end += 1;
+    }
+    while end < bytes.len() && !text.is_char_boundary(end) {
+        end += 1;
+    }
+    end
+}
+
+/// Converts increasing byte offsets into character offsets, counting each byte once.
+#[derive(Debug, Default)]
+struct CharCounter {
+    byte: usize,
+    chars: usize,
+}
+
+impl CharCounter {
+    fn advance_to(&mut self, text: &str, byte: usize) -> usize {
+        if byte < self.byte {
+            // Not expected (offsets only grow); recount from the start.
+            self.byte = 0;
+            self.chars = 0;
+        }
+        self.chars += text[self.byte..byte].chars().count();
+        self.byte = byte;
+        self.chars
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::str::FromStr;
+    use std::sync::OnceLock;
+
+    fn extractor() -> &'static MoneyExtractor {
+        static EXTRACTOR: OnceLock<MoneyExtractor> = OnceLock::new();
+        EXTRACTOR.get_or_init(|| match MoneyExtractor::new(&RuleSet::embedded()) {
+            Ok(x) => x,
+            Err(e) => panic!("embedded money rules do not load: {e}"),
+        })
+    }
+
+    fn opt_dec(field: &str) -> Option<Decimal> {
+        (field != "-").then(|| Decimal::from_str(field).unwrap().normalize())
+    }
+
+    fn qualifier_name(q: Qualifier) -> &'static str {
+        match q {
+            Qualifier::Exact => "exact",
+            Qualifier::Approx => "approx",
+            Qualifier::AtLeast => "at_least",
+            Qualifier::AtMost => "at_most",
+            Qualifier::Range => "range",
+        }
+    }
+
+    /// Checks that offsets are character offsets and the text is the slice they name.
+    fn check_offsets(text: &str, found: &[Money]) {
+        let chars: Vec<char> = text.chars().collect();
+        let mut last_end = 0;
+        for m in found {
+            assert!(m.start < m.end && m.end <= chars.len(), "{m:?}");
+            assert!(m.start >= last_end, "mentions overlap or are out of order");
+            let slice: String = chars[m.start..m.end].iter().collect();
+            assert_eq!(slice, m.text);
+            last_end = m.end;
+        }
+    }
+
+    #[test]
+    fn examples_file() {
+        let rules = RuleSet::embedded();
+        let file = rules.file("money/examples.tsv");
+        let mut failures = Vec::new();
+        let mut count = 0;
+        for (line, fields) in file.rows() {
+            count += 1;
+            let text = fields[0];
+            let found = extractor().find(text);
+            check_offsets(text, &found);
+            if fields.get(1) == Some(&"-") {
+                if !found.is_empty() {
+                    failures.push(format!(
+                        "line {line}: {text:?} should give nothing, gave {found:?}"
+                    ));
+                }
+                continue;
+            }
+            assert_eq!(fields.len(), 8, "line {line}: want 8 columns");
+            let Some(m) = found.iter().find(|m| m.text == fields[1]) else {
+                failures.push(format!(
+                    "line {line}: {text:?}: no mention {:?}, got {found:?}",
+                    fields[1]
+                ));
+                continue;
+            };
+            let want_currency = (fields[5] != "-").then(|| fields[5].to_string());
+            let want_per = (fields[7] != "-").then(|| fields[7].to_string());
+            let got = (
+                m.value,
+                m.low,
+                m.high,
+                m.currency.clone(),
+                qualifier_name(m.qualifier),
+                m.per.clone(),
+            );
+            let want = (
+                opt_dec(fields[2]),
+                opt_dec(fields[3]),
+                opt_dec(fields[4]),
+                want_currency,
+                fields[6],
+                want_per,
+            );
+            if got != want {
+                failures.push(format!("line {line}: {text:?}: got {got:?}, want {want:?}"));
+            }
+        }
+        assert!(count > 50, "examples file too small");
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    #[test]
+    fn offsets_are_characters() {
+        let text = "Prix: 😀 élevé — about €5 million, then £3.";
+        let found = extractor().find(text);
+        check_offsets(text, &found);
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[0].text, "about €5 million");
+        assert_eq!(found[1].text, "£3");
+    }
+
+    #[test]
+    fn mentions_in_order_across_a_long_text() {
+        let mut text = String::new();
+        for i in 0..200 {
+            text.push_str(&format!(
+                "Item {i} cost ${i}.50 and nothing else happened here. "
+            ));
+            text.push_str("Filler words without any figures go on for a while here. ");
+        }
+        let found = extractor().find(&text);
+        check_offsets(&text, &found);
+        assert_eq!(found.len(), 200);
+        assert_eq!(found[199].value, Some(Decimal::from_str("199.5").unwrap()));
+    }
+
+    #[test]
+    fn hostile_inputs_do_not_panic() {
+        let long_line = "word $5 ".repeat(700_000);
+        let inputs = [
+            String::new(),
+            "$".repeat(100_000),
+            "9".repeat(100_000),
+            format!("${}", "9".repeat(50_000)),
+            "1,".repeat(50_000),
+            "1,11".repeat(30_000),
+            "one ".repeat(50_000) + "dollars",
+            "- $".repeat(30_000),
+            "😀$5😀".repeat(10_000),
+            "מחיר $5 דולר ₪20 שקל".repeat(1_000),
+            "between between and and to to - - $ $".repeat(2_000),
+            long_line,
+        ];
+        for input in &inputs {
+            let found = extractor().find(input);
+            check_offsets(input, &found);
+        }
+        assert_eq!(extractor().find(&inputs[11]).len(), 700_000);
+    }
+
+    #[test]
+    fn bad_rule_rows_are_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("money")).unwrap();
+        std::fs::write(dir.path().join("money/scales.tsv"), "million\tlots\t-\n").unwrap();
+        let rules = RuleSet::load(Some(dir.path())).unwrap();
+        let err = MoneyExtractor::new(&rules).unwrap_err();
+        assert!(err.to_string().contains(":1:"), "{err}");
+        std::fs::write(dir.path().join("money/scales.tsv"), "").unwrap();
+        std::fs::write(
+            dir.path().join("money/currencies.tsv"),
+            "$\tusd\tsymbol\tboth\t-\n",
+        )
+        .unwrap();
+        let rules = RuleSet::load(Some(dir.path())).unwrap();
+        assert!(MoneyExtractor::new(&rules).is_err());
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        #[test]
+        fn never_panics_on_any_text(text in "\\PC{0,200}") {
+            let found = extractor().find(&text);
+            check_offsets(&text, &found);
+        }
+
+        #[test]
+        fn never_panics_on_money_like_text(
+            text in "([$€£¥₹ ,.\\-–0-9a-zA-Z]|US\\$|bn|mln|dlrs|cents|between|and|to|about|per share|a share|😀|ﷺ|\u{200f}){0,60}"
+        ) {
+            let found = extractor().find(&text);
+            check_offsets(&text, &found);
+            for m in &found {
+                if let (Some(low), Some(high)) = (m.low, m.high) {
+                    prop_assert!(low <= high, "{m:?}");
+                }
+            }
+        }
     }
 }

@@ -57,6 +57,30 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         "claims/examples.tsv",
         include_str!("../../rules/claims/examples.tsv"),
     ),
+    (
+        "money/currencies.tsv",
+        include_str!("../../rules/money/currencies.tsv"),
+    ),
+    (
+        "money/scales.tsv",
+        include_str!("../../rules/money/scales.tsv"),
+    ),
+    (
+        "money/qualifiers.tsv",
+        include_str!("../../rules/money/qualifiers.tsv"),
+    ),
+    (
+        "money/rates.tsv",
+        include_str!("../../rules/money/rates.tsv"),
+    ),
+    (
+        "money/negatives.tsv",
+        include_str!("../../rules/money/negatives.tsv"),
+    ),
+    (
+        "money/examples.tsv",
+        include_str!("../../rules/money/examples.tsv"),
+    ),
 ];
 
 /// Where a loaded rule file came from.
