@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use super::dates::DateHit;
 use super::parties::{PartyExtractor, PartyHit};
@@ -114,6 +114,27 @@ pub struct ClaimExtractor {
     cues: Vec<CueFlag>,
     cue_matcher: AhoCorasick,
     attribution: Vec<AttributionPattern>,
+    /// literal index → patterns using it (pattern index; true when it is the `after` part)
+    attribution_literals: Vec<Vec<(usize, bool)>>,
+    attribution_matcher: AhoCorasick,
+    /// deal nouns (index < DEAL_NOUNS.len()) then organisation anaphors
+    word_matcher: AhoCorasick,
+}
+
+/// What one sentence holding money says, computed once for all its amounts.
+#[derive(Debug, Clone)]
+struct SentenceFacts {
+    index: usize,
+    lower: String,
+    /// trigger hits (pattern, start, end), relative to the sentence, in order
+    triggers: Vec<(usize, usize, usize)>,
+    /// cue hits (flag, start, end), relative to the sentence
+    cues: Vec<(CueFlag, usize, usize)>,
+    has_deal_noun: bool,
+    refers_back: bool,
+    anaphor: Option<&'static str>,
+    attribution: Option<String>,
+    source_span: Option<(usize, usize)>,
 }
 
 /// A deal mentioned in the article: its term, start year and parties.
@@ -128,6 +149,7 @@ fn build_matcher(file: &RuleFile, patterns: &[String]) -> Result<AhoCorasick, Ru
     AhoCorasick::builder()
         .match_kind(MatchKind::LeftmostLongest)
         .ascii_case_insensitive(true)
+        .kind(Some(AhoCorasickKind::DFA))
         .build(patterns)
         .map_err(|e| file.bad(0, format!("cannot build matcher: {e}")))
 }
@@ -211,6 +233,7 @@ impl ClaimExtractor {
         let cue_matcher = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
             .ascii_case_insensitive(true)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&cue_patterns)
             .map_err(|e| file.bad(0, format!("cannot build matcher: {e}")))?;
 
@@ -232,6 +255,36 @@ impl ClaimExtractor {
                 carry,
             });
         }
+        let mut literals: Vec<String> = Vec::new();
+        let mut attribution_literals: Vec<Vec<(usize, bool)>> = Vec::new();
+        for (pi, pattern) in attribution.iter().enumerate() {
+            let (literal, is_after) = if pattern.before.is_empty() {
+                (pattern.after.clone(), true)
+            } else {
+                (pattern.before.clone(), false)
+            };
+            let li = match literals.iter().position(|l| *l == literal) {
+                Some(li) => li,
+                None => {
+                    literals.push(literal);
+                    attribution_literals.push(Vec::new());
+                    literals.len() - 1
+                }
+            };
+            attribution_literals[li].push((pi, is_after));
+        }
+        let attribution_matcher = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .ascii_case_insensitive(true)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&literals)
+            .map_err(|e| file.bad(0, format!("cannot build matcher: {e}")))?;
+        let words: Vec<&str> = DEAL_NOUNS.iter().chain(ORG_ANAPHORS).copied().collect();
+        let word_matcher = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&words)
+            .map_err(|e| file.bad(0, format!("cannot build matcher: {e}")))?;
         Ok(ClaimExtractor {
             triggers,
             trigger_parts,
@@ -239,6 +292,9 @@ impl ClaimExtractor {
             cues,
             cue_matcher,
             attribution,
+            attribution_literals,
+            attribution_matcher,
+            word_matcher,
         })
     }
 
@@ -249,13 +305,13 @@ impl ClaimExtractor {
         let mut roles_seen: Vec<(String, String)> = Vec::new();
         let mut claims = Vec::new();
         let mut previous_end: Option<usize> = None;
+        let mut facts: Option<SentenceFacts> = None;
         for money in input.money {
             // "£48 million ($61 million)": the conversion belongs to the claim before it
             let is_conversion = previous_end.is_some_and(|pe| {
-                let between = text
-                    .get(pe..input.map.byte_of(text, money.start))
-                    .unwrap_or("x");
-                between.trim() == "(" || between.trim() == "(about" || between.trim() == "(or"
+                let here = input.map.byte_of(text, money.start);
+                let between = text.get(pe..here).filter(|b| b.len() < 16).unwrap_or("x");
+                matches!(between.trim(), "(" | "(about" | "(or" | "(roughly")
             });
             previous_end = Some(input.map.byte_of(text, money.end));
             if is_conversion {
@@ -266,13 +322,21 @@ impl ClaimExtractor {
             let Some(si) = sentence_at(input.sentences, start) else {
                 continue;
             };
-            let span = input.sentences[si];
+            // a very long "sentence" (a table, noise) is read only near the amount, so the
+            // work per amount stays bounded
+            if facts.as_ref().is_none_or(|f| f.index != si) {
+                facts = Some(self.sentence_facts(input, parties, si));
+            }
+            let Some(facts) = facts.as_ref() else {
+                continue;
+            };
+            let span = clip(text, input.sentences[si], start, end);
             let claim = self.claim_for(
                 input,
                 parties,
                 money,
                 (start, end),
-                si,
+                facts,
                 span,
                 &deals,
                 &mut roles_seen,
@@ -289,19 +353,25 @@ impl ClaimExtractor {
         table: &PartyExtractor,
         money: &Money,
         (start, end): (usize, usize),
-        si: usize,
+        facts: &SentenceFacts,
         span: SentenceSpan,
         deals: &[DealContext],
         roles_seen: &mut Vec<(String, String)>,
     ) -> Claim {
         let text = input.text;
         let sentence = &text[span.start..span.end];
-        let lower = sentence.to_ascii_lowercase();
-        let (rel_start, rel_end) = (start - span.start, end.min(span.end) - span.start);
+        // offsets relative to the whole sentence (where the facts' offsets are)
+        let base = input.sentences[facts.index].start;
+        let lower = facts.lower.as_str();
+        let (rel_start, rel_end) = (start - base, end.min(span.end) - base);
+        let (win_start, win_end) = (span.start - base, span.end - base);
+        let first_hit = facts.triggers.partition_point(|h| h.1 < win_start);
+        let last_hit = facts.triggers.partition_point(|h| h.1 < win_end);
+        let hits = &facts.triggers[first_hit..last_hit];
 
         // kind: the nearest trigger wins; a per-unit amount is a price, except spending at a
         // yearly (or other time) rate, which stays a cost
-        let kind_trigger = self.nearest_trigger(&lower, rel_start, rel_end, |t| t.kind.is_some());
+        let kind_trigger = self.nearest_trigger(hits, rel_start, rel_end, |t| t.kind.is_some());
         let trigger_kind = kind_trigger.and_then(|(t, _)| self.triggers[t].kind);
         let kind = match (&money.per, trigger_kind) {
             (Some(per), Some(ClaimKind::Cost)) if is_time_unit(per) => ClaimKind::Cost,
@@ -316,11 +386,11 @@ impl ClaimExtractor {
                 && (t.kind.is_none() || t.kind == Some(kind) || kind == ClaimKind::Price)
         };
         let trigger = self
-            .nearest_trigger(&lower, rel_start, rel_end, |t| gives_roles(t) && !t.context)
-            .or_else(|| self.nearest_trigger(&lower, rel_start, rel_end, gives_roles));
+            .nearest_trigger(hits, rel_start, rel_end, |t| gives_roles(t) && !t.context)
+            .or_else(|| self.nearest_trigger(hits, rel_start, rel_end, gives_roles));
 
         // attribution (before parties: a credited outlet is not a party)
-        let (attribution, source_span) = self.attribution(input, table, si);
+        let (attribution, source_span) = (facts.attribution.clone(), facts.source_span);
         // a credited outlet or an unknown speaker is not a party; a known party stays one
         let source_span = source_span.filter(|_| {
             attribution
@@ -353,7 +423,7 @@ impl ClaimExtractor {
         };
         if let Some((t, (ts, te))) = trigger {
             let trig = &self.triggers[t];
-            let (ts, te) = (ts + span.start, te + span.start);
+            let (ts, te) = (ts + base, te + base);
             let (subject, object) =
                 self.roles_for(trig, input, table, &mentions, (ts, te), roles_seen);
             if let Some(s) = &subject {
@@ -391,7 +461,10 @@ impl ClaimExtractor {
 
         // "the bank, which reported ...": a sentence naming no party refers to the last one
         if claim_parties.is_empty() {
-            if let Some(name) = antecedent(input, &lower, span.start) {
+            if let Some(name) = facts
+                .anaphor
+                .and_then(|noun| antecedent(input, noun, span.start))
+            {
                 add_role(&name, None, &mut claim_parties);
             }
         }
@@ -403,12 +476,12 @@ impl ClaimExtractor {
             kind,
             ClaimKind::ContractValue | ClaimKind::Debt | ClaimKind::Payment | ClaimKind::Investment
         ) {
-            let own_term = self.own_term(input, span, &lower, kind);
+            let own_term = self.own_term(input, span, facts.has_deal_noun, kind);
             let own_start = self.own_start_year(input, span);
             if own_term.is_some() {
                 term_months = own_term;
                 start_year = own_start;
-            } else if refers_back(&lower, input.terms, span) {
+            } else if facts.refers_back || terms_in(input.terms, span).any(|t| t.reference) {
                 if let Some(deal) = deals.iter().rev().find(|d| d.pos < span.start) {
                     term_months = deal.months;
                     start_year = own_start.or(deal.start_year);
@@ -420,18 +493,15 @@ impl ClaimExtractor {
 
         // flags
         let (mut hedged, mut negated, mut disputed) = (false, false, false);
-        let (clause_start, clause_end) = clause_around(&lower, rel_start, rel_end);
-        for m in self.cue_matcher.find_overlapping_iter(&lower) {
-            if !word_edges(&lower, m.start(), m.end()) {
+        let (clause_start, clause_end) = clause_around(lower, rel_start, rel_end);
+        for &(flag, s, e) in &facts.cues {
+            if s < win_start || e > win_end {
                 continue;
             }
-            match self.cues.get(m.pattern().as_usize()) {
-                Some(CueFlag::Hedge) => {
-                    hedged |= m.start() >= clause_start && m.end() <= clause_end;
-                }
-                Some(CueFlag::Negate) => negated = true,
-                Some(CueFlag::Dispute) => disputed = true,
-                None => {}
+            match flag {
+                CueFlag::Hedge => hedged |= s >= clause_start && e <= clause_end,
+                CueFlag::Negate => negated = true,
+                CueFlag::Dispute => disputed = true,
             }
         }
 
@@ -458,7 +528,7 @@ impl ClaimExtractor {
     /// (trigger index, span in `lower`).
     fn nearest_trigger(
         &self,
-        lower: &str,
+        hits: &[(usize, usize, usize)],
         rel_start: usize,
         rel_end: usize,
         accept: impl Fn(&Trigger) -> bool,
@@ -483,12 +553,11 @@ impl ClaimExtractor {
                 *best = Some((d, t, (s, report_end)));
             }
         };
-        for m in self.trigger_matcher.find_iter(lower) {
-            let (s, e) = (m.start(), m.end());
-            if !word_edges(lower, s, e) || (s < rel_end && rel_start < e) {
+        for &(pattern, s, e) in hits {
+            if s < rel_end && rel_start < e {
                 continue;
             }
-            let Some(parts) = self.trigger_parts.get(m.pattern().as_usize()) else {
+            let Some(parts) = self.trigger_parts.get(pattern) else {
                 continue;
             };
             for &(t, part) in parts {
@@ -575,10 +644,9 @@ impl ClaimExtractor {
         &self,
         input: &ClaimInput<'_>,
         span: SentenceSpan,
-        lower: &str,
+        has_deal: bool,
         kind: ClaimKind,
     ) -> Option<u32> {
-        let has_deal = DEAL_NOUNS.iter().any(|n| contains_word(lower, n));
         if !has_deal && kind != ClaimKind::ContractValue {
             return None;
         }
@@ -593,18 +661,25 @@ impl ClaimExtractor {
         start_year_in(input.text, input.dates, span)
     }
 
-    /// The attribution of sentence `si`, as (source, byte span of the source in the text).
+    /// The attribution of sentence `si` (read within `current`), as (source, byte span of the
+    /// source in the text).
     fn attribution(
         &self,
         input: &ClaimInput<'_>,
         table: &PartyExtractor,
         si: usize,
+        current: SentenceSpan,
     ) -> (Option<String>, Option<(usize, usize)>) {
         let mut index = si;
         let mut carried = false;
         // at most a few sentences back, within the paragraph
         for _ in 0..4 {
-            let span = input.sentences[index];
+            let span = if index == si {
+                current
+            } else {
+                let whole = input.sentences[index];
+                clip(input.text, whole, whole.end, whole.end)
+            };
             let (source, is_carry) = self.attribution_in(input, table, span);
             if let Some((name, s, e)) = source {
                 return (Some(name), if carried { None } else { Some((s, e)) });
@@ -630,56 +705,108 @@ impl ClaimExtractor {
         span: SentenceSpan,
     ) -> (Option<(String, usize, usize)>, bool) {
         let text = input.text;
-        let sentence = &text[span.start..span.end];
-        let lower = sentence.to_ascii_lowercase();
+        let lower = text[span.start..span.end].to_ascii_lowercase();
         let mut carry = false;
-        for pattern in &self.attribution {
-            if pattern.carry {
-                if contains_word(&lower, &pattern.before) {
-                    carry = true;
-                }
+        let mut hits: Vec<(usize, usize, usize)> = Vec::new();
+        for m in self.attribution_matcher.find_overlapping_iter(&lower) {
+            if !word_edges(&lower, m.start(), m.end()) {
                 continue;
             }
-            if !pattern.before.is_empty() {
-                let mut from = 0;
-                while let Some(pos) = lower[from..].find(&pattern.before) {
-                    let at = from + pos;
-                    from = at + pattern.before.len();
-                    if !word_edges(&lower, at, from) {
-                        continue;
-                    }
-                    if let Some(found) = source_after(input, table, span.start + from) {
-                        if found.2 > span.end {
-                            continue;
-                        }
-                        if pattern.after.is_empty()
-                            || lower[found.2 - span.start..].starts_with(&pattern.after)
-                        {
-                            return (Some(found), carry);
-                        }
-                    }
+            let Some(users) = self.attribution_literals.get(m.pattern().as_usize()) else {
+                continue;
+            };
+            for &(pi, _) in users {
+                if self.attribution[pi].carry {
+                    carry = true;
+                } else {
+                    hits.push((pi, m.start(), m.end()));
                 }
-            } else if !pattern.after.is_empty() {
-                let mut from = 0;
-                while let Some(pos) = lower[from..].find(&pattern.after) {
-                    let at = from + pos;
-                    from = at + pattern.after.len().max(1);
-                    if !word_edges(&lower, at, at + pattern.after.len()) {
-                        continue;
-                    }
-                    if REPORT_VERBS.contains(&pattern.after.as_str())
-                        && !reads_as_credit(&lower, at + pattern.after.len())
-                    {
-                        // "Veridane reported a net loss": the fact, not a credit
-                        continue;
-                    }
-                    if let Some(found) = source_before(input, table, span.start + at, span.start) {
-                        return (Some(found), carry);
-                    }
+            }
+        }
+        // patterns in file order, each at its occurrences in text order
+        hits.sort_unstable();
+        for (pi, at, literal_end) in hits {
+            let pattern = &self.attribution[pi];
+            if !pattern.before.is_empty() {
+                let Some(found) = source_after(input, table, span.start + literal_end) else {
+                    continue;
+                };
+                if found.2 > span.end {
+                    continue;
+                }
+                if pattern.after.is_empty()
+                    || lower[found.2 - span.start..]
+                        .trim_start()
+                        .starts_with(&pattern.after)
+                {
+                    return (Some(found), carry);
+                }
+            } else {
+                if REPORT_VERBS.contains(&pattern.after.as_str())
+                    && !reads_as_credit(&lower, literal_end)
+                {
+                    // "Veridane reported a net loss": the fact, not a credit
+                    continue;
+                }
+                if let Some(found) = source_before(input, table, span.start + at, span.start) {
+                    return (Some(found), carry);
                 }
             }
         }
         (None, carry)
+    }
+
+    /// The facts of sentence `si` that every amount in it shares.
+    fn sentence_facts(
+        &self,
+        input: &ClaimInput<'_>,
+        table: &PartyExtractor,
+        si: usize,
+    ) -> SentenceFacts {
+        let span = input.sentences[si];
+        let lower = input.text[span.start..span.end].to_ascii_lowercase();
+        let triggers = self
+            .trigger_matcher
+            .find_iter(&lower)
+            .filter(|m| word_edges(&lower, m.start(), m.end()))
+            .map(|m| (m.pattern().as_usize(), m.start(), m.end()))
+            .collect();
+        let cues = self
+            .cue_matcher
+            .find_overlapping_iter(&lower)
+            .filter(|m| word_edges(&lower, m.start(), m.end()))
+            .filter_map(|m| {
+                self.cues
+                    .get(m.pattern().as_usize())
+                    .map(|&flag| (flag, m.start(), m.end()))
+            })
+            .collect();
+        let (mut has_deal_noun, mut refers_back, mut anaphor) = (false, false, None);
+        for m in self.word_matcher.find_iter(&lower) {
+            if !word_edges(&lower, m.start(), m.end()) {
+                continue;
+            }
+            let index = m.pattern().as_usize();
+            let previous = previous_lower_word(&lower, m.start());
+            if index < DEAL_NOUNS.len() {
+                has_deal_noun = true;
+                refers_back |= BACK_DETERMINERS.contains(&previous);
+            } else if anaphor.is_none() && previous == "the" {
+                anaphor = ORG_ANAPHORS.get(index - DEAL_NOUNS.len()).copied();
+            }
+        }
+        let (attribution, source_span) = self.attribution(input, table, si, span);
+        SentenceFacts {
+            index: si,
+            lower,
+            triggers,
+            cues,
+            has_deal_noun,
+            refers_back,
+            anaphor,
+            attribution,
+            source_span,
+        }
     }
 
     /// Deals the article mentions with a term or start year, in text order.
@@ -764,10 +891,7 @@ const ORG_ANAPHORS: &[&str] = &[
 
 /// The organisation that "the company" / "the bank" in `lower` refers to: the last one named
 /// before `before` (one whose name holds the noun, if any).
-fn antecedent(input: &ClaimInput<'_>, lower: &str, before: usize) -> Option<String> {
-    let noun = ORG_ANAPHORS.iter().find(|n| {
-        contains_word(lower, &format!("the {n}")) || contains_word(lower, &format!("the {n}'s"))
-    })?;
+fn antecedent(input: &ClaimInput<'_>, noun: &str, before: usize) -> Option<String> {
     let earlier = &input.parties[..input.parties.partition_point(|p| p.start < before)];
     let orgs = earlier
         .iter()
@@ -850,30 +974,44 @@ fn start_year_in(text: &str, dates: &[DateHit], span: SentenceSpan) -> Option<i3
         .take_while(|d| d.end <= span.end)
         .filter(|d| d.quarter.is_none() && !d.relative)
         .find(|d| {
-            let before = text[span.start..d.start].trim_end().to_ascii_lowercase();
+            let from = floor_boundary(text, d.start.saturating_sub(40).max(span.start));
+            let before = text[from..d.start].trim_end().to_ascii_lowercase();
             let word = before.rsplit(' ').next().unwrap_or("");
-            START_VERBS.contains(&word)
-                || DEAL_NOUNS.iter().any(|n| {
-                    text[d.end..span.end]
-                        .trim_start_matches([' ', '-'])
-                        .to_ascii_lowercase()
-                        .starts_with(n)
-                })
+            let to = ceil_boundary(text, (d.end + 40).min(span.end));
+            let after = text[d.end..to]
+                .trim_start_matches([' ', '-'])
+                .to_ascii_lowercase();
+            START_VERBS.contains(&word) || DEAL_NOUNS.iter().any(|n| after.starts_with(n))
         })
         .and_then(|d| d.year)
 }
 
-/// Whether the sentence refers back to a deal named earlier ("the deal", "its contract",
-/// "over the course of the contract").
-fn refers_back(lower: &str, terms: &[TermHit], span: SentenceSpan) -> bool {
-    if terms_in(terms, span).any(|t| t.reference) {
-        return true;
+/// Bytes of a sentence read on each side of an amount.
+const WINDOW: usize = 400;
+
+/// The sentence `span`, cut to [`WINDOW`] bytes on each side of `start..end`.
+fn clip(text: &str, span: SentenceSpan, start: usize, end: usize) -> SentenceSpan {
+    SentenceSpan {
+        start: floor_boundary(text, start.saturating_sub(WINDOW).max(span.start)),
+        end: ceil_boundary(text, (end + WINDOW).min(span.end)),
+        paragraph: span.paragraph,
     }
-    BACK_DETERMINERS.iter().any(|d| {
-        DEAL_NOUNS
-            .iter()
-            .any(|n| contains_word(lower, &format!("{d} {n}")))
-    })
+}
+
+fn floor_boundary(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_boundary(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
 }
 
 /// A person mention that only qualifies an organisation ("Elon Musk's Twitter").
@@ -903,7 +1041,7 @@ fn source_after(
     let skipped = rest.len() - rest.trim_start().len();
     let start = at + skipped;
     let idx = input.parties.partition_point(|p| p.start < start);
-    if let Some(p) = input.parties.get(idx) {
+    if let Some(p) = input.parties.get(idx).filter(|p| p.start - start <= 8) {
         let gap = text[start..p.start].to_ascii_lowercase();
         if p.start == start || gap.trim_end() == "the" {
             return Some((p.name.clone(), start, p.end));
@@ -922,7 +1060,7 @@ fn source_before(
     sentence_start: usize,
 ) -> Option<(String, usize, usize)> {
     let text = input.text;
-    let end = text[..at].trim_end().len();
+    let end = sentence_start + text.get(sentence_start..at)?.trim_end().len();
     let idx = input.parties.partition_point(|p| p.end <= end);
     if let Some(p) = idx.checked_sub(1).and_then(|i| input.parties.get(i)) {
         if p.end == end && p.start >= sentence_start {
@@ -991,6 +1129,20 @@ fn capitalised_run(text: &str, start: usize) -> Option<(String, usize)> {
         return None;
     }
     Some((text[start..end].to_string(), end))
+}
+
+/// The lower-case ASCII word before byte `pos` of `lower` (at most 16 bytes).
+fn previous_lower_word(lower: &str, pos: usize) -> &str {
+    let bytes = lower.as_bytes();
+    let mut end = pos;
+    while end > 0 && bytes[end - 1] == b' ' && pos - end < 4 {
+        end -= 1;
+    }
+    let mut start = end;
+    while start > 0 && bytes[start - 1].is_ascii_alphabetic() && end - start < 16 {
+        start -= 1;
+    }
+    &lower[start..end]
 }
 
 /// Whether `lower[s..e]` stands as whole words.

@@ -270,7 +270,11 @@ fn resolve_relative(hit: &mut DateHit, unit: &str, shift: i32, (y, m): (i32, u32
 
 /// The ASCII word before byte `pos`.
 fn previous_word(text: &str, pos: usize) -> &str {
-    let before = text[..pos].trim_end_matches([' ', '-']);
+    let mut from = pos.saturating_sub(24);
+    while !text.is_char_boundary(from) {
+        from -= 1;
+    }
+    let before = text[from..pos].trim_end_matches([' ', '-']);
     let start = before
         .bytes()
         .rposition(|b| !b.is_ascii_alphabetic())

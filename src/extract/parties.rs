@@ -3,6 +3,7 @@
 //! (corporate suffixes, titles, job roles, verbs of saying), read from `rules/parties/lexicon.tsv`.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
@@ -73,24 +74,50 @@ impl PartyHit {
 #[derive(Debug, Clone)]
 pub struct PartyExtractor {
     entries: Vec<Entry>,
-    by_name: HashMap<String, usize>,
+    by_name: HashMap<String, usize, BuildHasherDefault<Fnv>>,
     by_alias: HashMap<String, usize>,
     automaton: AhoCorasick,
     patterns: Vec<Pattern>,
-    suffixes: HashSet<String>,
-    titles: HashSet<String>,
+    suffixes: WordSet,
+    titles: WordSet,
     roles: Vec<Vec<String>>,
-    say: HashSet<String>,
-    not_name: HashSet<String>,
-    connectors: HashSet<String>,
-    publications: HashSet<String>,
+    say: WordSet,
+    not_name: WordSet,
+    connectors: WordSet,
+    publications: WordSet,
+}
+
+/// A set of short words with a cheap hash (FNV-1a), for the per-word lookups of the scan.
+type WordSet = HashSet<String, BuildHasherDefault<Fnv>>;
+
+/// FNV-1a: fast for the short keys of [`WordSet`].
+#[derive(Debug, Clone, Copy)]
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
 }
 
 impl PartyExtractor {
     /// Builds the extractor from the alias table and the lexicon.
     pub fn new(rules: &RuleSet) -> Result<PartyExtractor, RulesError> {
         let mut entries: Vec<Entry> = Vec::new();
-        let mut by_name: HashMap<String, usize> = HashMap::new();
+        let mut by_name: HashMap<String, usize, BuildHasherDefault<Fnv>> = HashMap::default();
         for file in [rules.file(ALIASES), rules.file(LOCAL_ALIASES)] {
             load_aliases(file, &mut entries, &mut by_name)?;
         }
@@ -152,13 +179,13 @@ impl PartyExtractor {
             by_alias,
             automaton,
             patterns,
-            suffixes: HashSet::new(),
-            titles: HashSet::new(),
+            suffixes: WordSet::default(),
+            titles: WordSet::default(),
             roles: Vec::new(),
-            say: HashSet::new(),
-            not_name: HashSet::new(),
-            connectors: HashSet::new(),
-            publications: HashSet::new(),
+            say: WordSet::default(),
+            not_name: WordSet::default(),
+            connectors: WordSet::default(),
+            publications: WordSet::default(),
         };
         for (line, fields) in lexicon.rows() {
             let (Some(category), Some(word)) = (fields.first(), fields.get(1)) else {
@@ -208,9 +235,9 @@ impl PartyExtractor {
     }
 
     /// Every party mention in `text` (byte offsets), given its sentences.
-    pub fn find_bytes(&self, text: &str, sentences: &[SentenceSpan]) -> Vec<PartyHit> {
+    pub fn find_bytes(&self, text: &str, _sentences: &[SentenceSpan]) -> Vec<PartyHit> {
         let mut hits = self.table_hits(text);
-        let rule_hits = self.rule_hits(text, sentences, &hits);
+        let rule_hits = self.rule_hits(text, &hits);
         if !rule_hits.is_empty() {
             hits.extend(rule_hits);
             hits.sort_by_key(|h| h.start);
@@ -261,7 +288,11 @@ impl PartyExtractor {
         if after.starts_with("'s") || after.starts_with("\u{2019}s") {
             return true;
         }
-        let next = after.trim_start_matches([' ', ',']);
+        let mut to = after.len().min(32);
+        while !after.is_char_boundary(to) {
+            to -= 1;
+        }
+        let next = after[..to].trim_start_matches([' ', ',']);
         let next_word: &str = next
             .split(|c: char| !c.is_ascii_alphabetic())
             .next()
@@ -269,7 +300,11 @@ impl PartyExtractor {
         if self.say.contains(next_word) {
             return true;
         }
-        let before = text[..start].trim_end();
+        let mut from = start.saturating_sub(32);
+        while !text.is_char_boundary(from) {
+            from -= 1;
+        }
+        let before = text[from..start].trim_end();
         let prev_word = before
             .rsplit(|c: char| !c.is_ascii_alphabetic() && c != '.')
             .next()
@@ -277,102 +312,97 @@ impl PartyExtractor {
         self.titles.contains(prev_word.trim_end_matches('.'))
     }
 
-    /// Names the table lacks, found by the rules, in the sentences.
-    fn rule_hits(
-        &self,
-        text: &str,
-        sentences: &[SentenceSpan],
-        table: &[PartyHit],
-    ) -> Vec<PartyHit> {
+    /// Names the table lacks, found by the rules: one pass over the text that stops only at
+    /// capitalised words (a run of them cannot cross punctuation, so sentences need not be
+    /// known here).
+    fn rule_hits(&self, text: &str, table: &[PartyHit]) -> Vec<PartyHit> {
+        let bytes = text.as_bytes();
+        let n = bytes.len();
         let mut out = Vec::new();
         let mut table_idx = 0usize;
-        let mut tokens: Vec<(usize, usize)> = Vec::new();
-        for sentence in sentences {
-            tokenize(text, sentence.start, sentence.end, &mut tokens);
-            // which tokens a table hit covers
-            let mut covered = vec![false; tokens.len()];
-            for (k, &(s, e)) in tokens.iter().enumerate() {
-                while table_idx < table.len() && table[table_idx].end <= s {
-                    table_idx += 1;
-                }
-                if let Some(hit) = table.get(table_idx) {
-                    if hit.start < e && s < hit.end {
-                        covered[k] = true;
-                    }
-                }
-            }
-            self.scan_tokens(text, &tokens, &covered, &mut out);
-        }
-        out
-    }
-
-    fn scan_tokens(
-        &self,
-        text: &str,
-        tokens: &[(usize, usize)],
-        covered: &[bool],
-        out: &mut Vec<PartyHit>,
-    ) {
-        let word = |k: usize| -> &str { tokens.get(k).map(|&(s, e)| &text[s..e]).unwrap_or("") };
-        let capital = |k: usize| -> bool {
-            !covered.get(k).copied().unwrap_or(true)
-                && word(k)
-                    .as_bytes()
-                    .first()
-                    .is_some_and(u8::is_ascii_uppercase)
-        };
-        let joined = |a: usize, b: usize| -> bool {
-            // only spaces between tokens a and b (adjacent in the list)
-            match (tokens.get(a), tokens.get(b)) {
-                (Some(&(_, ae)), Some(&(bs, _))) => text[ae..bs].bytes().all(|c| c == b' '),
-                _ => false,
-            }
-        };
+        let mut run: Vec<(usize, usize)> = Vec::new();
         let mut i = 0usize;
-        while i < tokens.len() {
-            if !capital(i) {
+        while i < n {
+            if !bytes[i].is_ascii_uppercase() || !starts_word(bytes, i) {
                 i += 1;
                 continue;
             }
-            let mut j = i;
+            while table_idx < table.len() && table[table_idx].end <= i {
+                table_idx += 1;
+            }
+            let covered = |s: usize, e: usize, idx: usize| -> bool {
+                table.get(idx).is_some_and(|h| h.start < e && s < h.end)
+            };
+            // the run of capitalised words (with connectors) from here
+            run.clear();
+            let mut pos = i;
             loop {
-                if capital(j + 1) && joined(j, j + 1) {
-                    j += 1;
-                } else if self.connectors.contains(word(j + 1))
-                    && capital(j + 2)
-                    && joined(j, j + 1)
-                    && joined(j + 1, j + 2)
-                {
-                    j += 2;
-                } else {
+                let end = token_end(bytes, pos);
+                if end == pos || covered(pos, end, table_idx) {
                     break;
                 }
+                run.push((pos, end));
+                let next = skip_spaces(bytes, end);
+                if next == end || next >= n {
+                    break;
+                }
+                if bytes[next].is_ascii_uppercase() {
+                    pos = next;
+                    continue;
+                }
+                let connector_end = token_end(bytes, next);
+                let after = skip_spaces(bytes, connector_end);
+                if connector_end > next
+                    && after > connector_end
+                    && after < n
+                    && bytes[after].is_ascii_uppercase()
+                    && self.connectors.contains(&text[next..connector_end])
+                {
+                    run.push((next, connector_end));
+                    pos = after;
+                    continue;
+                }
+                break;
             }
-            let next = j + 1;
-            let mut first = i;
-            let mut after_title = i > 0 && self.titles.contains(word(i - 1));
-            while first <= j
+            // a connector cannot end a run
+            while run
+                .last()
+                .is_some_and(|&(s, _)| !bytes[s].is_ascii_uppercase())
+            {
+                run.pop();
+            }
+            let Some(&(_, run_end)) = run.last() else {
+                i += 1;
+                continue;
+            };
+            i = run_end;
+            let word = |k: usize| -> &str { run.get(k).map(|&(s, e)| &text[s..e]).unwrap_or("") };
+            let mut first = 0usize;
+            let mut after_title = self.titles.contains(previous_word(text, run[0].0));
+            while first < run.len()
                 && (self.not_name.contains(word(first)) || self.titles.contains(word(first)))
             {
-                if self.titles.contains(word(first)) {
-                    after_title = true;
-                }
+                after_title |= self.titles.contains(word(first));
                 first += 1;
             }
-            i = next;
-            if first > j {
+            if first >= run.len() {
                 continue;
             }
-            let len = j - first + 1;
-            let (start, end) = (tokens[first].0, tokens[j].1);
-            let name = text[start..end].to_string();
-            let party_type = if len >= 2 && self.suffixes.contains(word(j)) {
+            let last = run.len() - 1;
+            let len = run.len() - first;
+            let (start, end) = (run[first].0, run[last].1);
+            let next_start = skip_spaces(bytes, end);
+            let next_word = if next_start > end {
+                &text[next_start..token_end(bytes, next_start)]
+            } else {
+                ""
+            };
+            let party_type = if len >= 2 && self.suffixes.contains(word(last)) {
                 Some(PartyType::Org)
             } else if (1..=3).contains(&len) && after_title {
                 Some(PartyType::Person)
             } else if (2..=3).contains(&len)
-                && (self.role_before(text, tokens, first)
-                    || (self.say.contains(word(next)) && joined(j, next)))
+                && (self.role_before(text, start) || self.say.contains(next_word))
             {
                 Some(PartyType::Person)
             } else {
@@ -382,22 +412,34 @@ impl PartyExtractor {
                 out.push(PartyHit {
                     start,
                     end,
-                    name,
+                    name: text[start..end].to_string(),
                     party_type,
                     known: false,
                 });
             }
         }
+        out
     }
 
-    /// Whether a role phrase ("chief executive") ends right before token `k`.
-    fn role_before(&self, text: &str, tokens: &[(usize, usize)], k: usize) -> bool {
+    /// Whether a role phrase ("chief executive") ends right before byte `start`.
+    fn role_before(&self, text: &str, start: usize) -> bool {
+        let mut words: [&str; 4] = [""; 4];
+        let mut pos = start;
+        for slot in words.iter_mut() {
+            let w = previous_word(text, pos);
+            if w.is_empty() {
+                break;
+            }
+            *slot = w;
+            pos = text[..pos].trim_end_matches(' ').len() - w.len();
+        }
         self.roles.iter().any(|role| {
-            role.len() <= k
-                && role.iter().enumerate().all(|(r, w)| {
-                    let (s, e) = tokens[k - role.len() + r];
-                    text[s..e].eq_ignore_ascii_case(w)
-                })
+            role.len() <= 4
+                && role
+                    .iter()
+                    .rev()
+                    .zip(words.iter())
+                    .all(|(r, w)| w.eq_ignore_ascii_case(r))
         })
     }
 
@@ -468,7 +510,7 @@ impl PartyExtractor {
 fn load_aliases(
     file: &RuleFile,
     entries: &mut Vec<Entry>,
-    by_name: &mut HashMap<String, usize>,
+    by_name: &mut HashMap<String, usize, BuildHasherDefault<Fnv>>,
 ) -> Result<(), RulesError> {
     for (line, fields) in file.rows() {
         if fields.len() < 3 {
@@ -528,43 +570,6 @@ fn is_word_edge(text: &str, start: usize, end: usize) -> bool {
     let before = text[..start].chars().next_back();
     let after = text[end..].chars().next();
     !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
-}
-
-/// Splits `text[start..end]` into word tokens (byte spans): runs of ASCII letters and digits,
-/// internal periods ("U.S"), hyphens and `&`, and non-ASCII letters. Apostrophes, quotes and
-/// other punctuation separate tokens.
-fn tokenize(text: &str, start: usize, end: usize, out: &mut Vec<(usize, usize)>) {
-    out.clear();
-    let bytes = text.as_bytes();
-    let mut i = start;
-    while i < end {
-        if !is_word_byte(bytes, i) {
-            i += 1;
-            continue;
-        }
-        let s = i;
-        while i < end {
-            if is_word_byte(bytes, i) {
-                i += 1;
-            } else if (bytes[i] == b'.' || bytes[i] == b'-')
-                && i + 1 < end
-                && bytes[i + 1].is_ascii_alphanumeric()
-                && bytes[i - 1].is_ascii_alphanumeric()
-            {
-                i += 1;
-            } else {
-                break;
-            }
-        }
-        // step back to a char boundary (non-ASCII runs are whole characters already)
-        let mut e = i;
-        while e > s && !text.is_char_boundary(e) {
-            e -= 1;
-        }
-        if e > s {
-            out.push((s, e));
-        }
-    }
 }
 
 fn is_word_byte(bytes: &[u8], i: usize) -> bool {
@@ -665,4 +670,116 @@ mod tests {
         assert!(p.aliases_of("Twitter").iter().any(|a| a == "X Corp"));
         assert_eq!(p.canonical("aws"), Some("Amazon Web Services"));
     }
+}
+
+#[cfg(test)]
+mod example_tests {
+    use super::*;
+
+    #[test]
+    fn examples_file_holds() {
+        let rules = RuleSet::embedded();
+        let parties = PartyExtractor::new(&rules).expect("rules build");
+        let mut failures = Vec::new();
+        let mut count = 0;
+        for (line, fields) in rules.file("parties/examples.tsv").rows() {
+            let [text, expected] = fields[..] else {
+                panic!("parties/examples.tsv:{line}: expected 2 fields");
+            };
+            count += 1;
+            let found: Vec<String> = parties
+                .find(text)
+                .iter()
+                .map(|p| {
+                    let kind = match p.party_type {
+                        PartyType::Org => "org",
+                        PartyType::Person => "person",
+                    };
+                    format!("{}:{kind}", p.name)
+                })
+                .collect();
+            let want: Vec<String> = if expected == "-" {
+                Vec::new()
+            } else {
+                expected.split(", ").map(str::to_string).collect()
+            };
+            if found != want {
+                failures.push(format!("line {line}: {text:?} gave {found:?}"));
+            }
+        }
+        assert!(count >= 10);
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+}
+
+/// Whether byte `i` starts a word: the byte before is not part of a word (curly quotes and
+/// dashes count as punctuation).
+fn starts_word(bytes: &[u8], i: usize) -> bool {
+    if i == 0 {
+        return true;
+    }
+    let b = bytes[i - 1];
+    if b.is_ascii_alphanumeric() || b == b'&' {
+        return false;
+    }
+    if b < 0x80 {
+        return true;
+    }
+    // U+2000..U+206F punctuation (E2 80 xx / E2 81 xx) before the word
+    i >= 3 && bytes[i - 3] == 0xE2 && matches!(bytes[i - 2], 0x80 | 0x81)
+}
+
+/// End of the word token starting at `pos`: letters, digits, `&`, non-ASCII letters, and
+/// internal periods or hyphens ("U.S", "Coca-Cola").
+fn token_end(bytes: &[u8], pos: usize) -> usize {
+    let n = bytes.len();
+    let mut i = pos;
+    while i < n {
+        let b = bytes[i];
+        if b.is_ascii_alphanumeric() || b == b'&' {
+            i += 1;
+        } else if (b == b'.' || b == b'-')
+            && i > pos
+            && i + 1 < n
+            && bytes[i + 1].is_ascii_alphanumeric()
+            && bytes[i - 1].is_ascii_alphanumeric()
+        {
+            i += 1;
+        } else if b >= 0x80 && is_word_byte(bytes, i) {
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    // never end inside a character
+    while i > pos && i < n && (0x80..0xC0).contains(&bytes[i]) {
+        i -= 1;
+    }
+    i
+}
+
+/// The first byte after a run of spaces starting at `pos` (`pos` itself when none).
+fn skip_spaces(bytes: &[u8], pos: usize) -> usize {
+    let mut i = pos;
+    while i < bytes.len() && bytes[i] == b' ' && i - pos < 8 {
+        i += 1;
+    }
+    i
+}
+
+/// The ASCII word right before byte `pos` (after spaces and a period), at most 24 bytes.
+fn previous_word(text: &str, pos: usize) -> &str {
+    let bytes = text.as_bytes();
+    let mut end = pos;
+    while end > 0 && bytes[end - 1] == b' ' && pos - end < 8 {
+        end -= 1;
+    }
+    if end > 0 && bytes[end - 1] == b'.' {
+        end -= 1;
+    }
+    let mut start = end;
+    while start > 0 && bytes[start - 1].is_ascii_alphabetic() && end - start < 24 {
+        start -= 1;
+    }
+    &text[start..end]
 }

@@ -65,6 +65,17 @@ const OPENERS: &[&str] = &[
     "Their",
 ];
 
+/// Bytes that can end a sentence: `.`, `!`, `?` and line breaks.
+const IS_BREAK: [bool; 256] = {
+    let mut table = [false; 256];
+    table[b'.' as usize] = true;
+    table[b'!' as usize] = true;
+    table[b'?' as usize] = true;
+    table[b'\n' as usize] = true;
+    table[b'\r' as usize] = true;
+    table
+};
+
 /// Splits `text` into sentences (byte spans), in order. Never panics; linear time.
 pub fn split(text: &str) -> Vec<SentenceSpan> {
     let bytes = text.as_bytes();
@@ -74,6 +85,11 @@ pub fn split(text: &str) -> Vec<SentenceSpan> {
     let mut i = 0usize;
     let n = bytes.len();
     while i < n {
+        // jump to the next byte that can end a sentence
+        match bytes[i..].iter().position(|&c| IS_BREAK[c as usize]) {
+            Some(skip) => i += skip,
+            None => break,
+        }
         let b = bytes[i];
         match b {
             b'\n' | b'\r' => {
@@ -130,9 +146,17 @@ pub fn split(text: &str) -> Vec<SentenceSpan> {
 fn period_ends(text: &str, start: usize, dot: usize, after: usize) -> bool {
     let bytes = text.as_bytes();
     // the token before the period
+    // (abbreviations are short: look back at most 32 bytes, keeping the scan linear)
     let mut k = dot;
-    while k > start && !bytes[k - 1].is_ascii_whitespace() && bytes[k - 1] != b'(' {
+    let limit = start.max(dot.saturating_sub(32));
+    while k > limit && !bytes[k - 1].is_ascii_whitespace() && bytes[k - 1] != b'(' {
         k -= 1;
+    }
+    if k == limit && limit > start && !bytes[k - 1].is_ascii_whitespace() {
+        return true;
+    }
+    while !text.is_char_boundary(k) {
+        k += 1;
     }
     let word = &text[k..dot];
     let word = word.trim_start_matches(['"', '\'']);
@@ -144,13 +168,17 @@ fn period_ends(text: &str, start: usize, dot: usize, after: usize) -> bool {
     if word.len() == 1 && word.as_bytes()[0].is_ascii_uppercase() {
         return next.is_empty() || OPENERS.contains(&next);
     }
-    if TITLES.contains(&word) {
-        return false;
-    }
-    // "U.S." style dotted abbreviations and listed ones
-    let dotted = word.contains('.') && word.bytes().all(|c| c.is_ascii_alphabetic() || c == b'.');
-    if dotted || MAYBE_END.contains(&word) {
-        return next.is_empty() || OPENERS.contains(&next);
+    // abbreviations are short; longer words skip the list lookups
+    if word.len() <= 6 {
+        if TITLES.contains(&word) {
+            return false;
+        }
+        // "U.S." style dotted abbreviations and listed ones
+        let dotted =
+            word.contains('.') && word.bytes().all(|c| c.is_ascii_alphabetic() || c == b'.');
+        if dotted || MAYBE_END.contains(&word) {
+            return next.is_empty() || OPENERS.contains(&next);
+        }
     }
     // next sentence starts lower case: not an end ("approx. five")
     match next.as_bytes().first() {
