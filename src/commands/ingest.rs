@@ -10,6 +10,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::pipeline::{self, InputArgs, Processed};
 use super::Global;
+use crate::store::fx::FxTable;
 use crate::store::{PutStatus, Store, StoreWriter};
 
 /// Options of `concord ingest`.
@@ -78,6 +79,8 @@ pub fn ingest(args: &IngestArgs, global: &Global) -> anyhow::Result<(Summary, bo
     let extractor = global.extractor()?;
     let store = Store::open_or_create(&global.index)?;
     let mut writer = store.writer()?;
+    writer.set_party_names(global.party_names()?);
+    writer.set_fx(FxTable::from_rules(&global.rule_set()?)?);
     let stop = pipeline::interrupt_flag();
     let progress = ProgressBar::new_spinner();
     progress.set_style(

@@ -11,9 +11,12 @@ pub mod search;
 pub mod show;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use anyhow::Context;
 
+use crate::check::PartyRelations;
+use crate::extract::parties::PartyExtractor;
 use crate::extract::Extractor;
 use crate::rules::RuleSet;
 use crate::store::PartyNames;
@@ -43,11 +46,36 @@ impl Global {
 
     /// Every name of a party (canonical name and aliases), from the alias table in force.
     pub fn party_names(&self) -> anyhow::Result<PartyNames> {
-        Ok(crate::store::no_aliases())
+        let parties = Arc::new(self.party_table()?);
+        Ok(Arc::new(move |name: &str| {
+            let canonical = parties.canonical(name).unwrap_or(name);
+            parties.aliases_of(canonical)
+        }))
+    }
+
+    /// The party alias table in force.
+    pub fn party_table(&self) -> anyhow::Result<PartyExtractor> {
+        PartyExtractor::new(&self.rule_set()?).context("loading the party alias table")
     }
 
     /// How parties relate (aliases, units and parents), from the alias table in force.
-    pub fn party_relations(&self) -> anyhow::Result<Box<dyn crate::check::PartyRelations>> {
-        Ok(Box::new(crate::check::NoRelations))
+    pub fn party_relations(&self) -> anyhow::Result<Box<dyn PartyRelations>> {
+        Ok(Box::new(AliasRelations(self.party_table()?)))
+    }
+}
+
+/// Party relations from the alias table: aliases, units and parents resolve.
+struct AliasRelations(PartyExtractor);
+
+impl PartyRelations for AliasRelations {
+    fn related(&self, a: &str, b: &str) -> bool {
+        let a = self.0.canonical(a).unwrap_or(a);
+        let b = self.0.canonical(b).unwrap_or(b);
+        a.eq_ignore_ascii_case(b) || self.0.related(a, b)
+    }
+
+    fn parent_of(&self, name: &str) -> Option<String> {
+        let name = self.0.canonical(name).unwrap_or(name);
+        self.0.parent_of(name).map(str::to_string)
     }
 }

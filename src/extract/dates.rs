@@ -1,1 +1,359 @@
-//! TODO
+//! Dates and periods: years ("in 2020"), quarters ("the first quarter", "Q1 2023"), months
+//! ("in March", "March 2023", "Feb 26") and relative periods ("last year", "this month",
+//! "next quarter") resolved against the article's published date.
+
+use chrono::{Datelike, NaiveDate};
+use regex::Regex;
+
+use super::CharMap;
+use crate::model::DateMention;
+use crate::rules::{RuleSet, RulesError};
+
+/// A date mention with byte offsets (the extractor's internal form).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DateHit {
+    /// Start byte offset.
+    pub start: usize,
+    /// End byte offset, exclusive.
+    pub end: usize,
+    /// Year, when known.
+    pub year: Option<i32>,
+    /// Quarter 1-4.
+    pub quarter: Option<u8>,
+    /// Month 1-12.
+    pub month: Option<u8>,
+    /// Resolved against the published date.
+    pub relative: bool,
+}
+
+impl DateHit {
+    /// The public [`DateMention`] with character offsets.
+    pub fn to_date(&self, text: &str, map: &CharMap) -> DateMention {
+        DateMention {
+            text: text.get(self.start..self.end).unwrap_or("").to_string(),
+            start: map.char_of(text, self.start),
+            end: map.char_of(text, self.end),
+            year: self.year,
+            quarter: self.quarter,
+            month: self.month,
+            relative: self.relative,
+        }
+    }
+}
+
+/// The article's published date as (year, month), from `YYYY-MM-DD` or an RFC 3339 date-time.
+pub fn parse_published(published: Option<&str>) -> Option<(i32, u32)> {
+    let text = published?.trim();
+    let day = text.get(..10)?;
+    let date = NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()?;
+    Some((date.year(), date.month()))
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// Words after which a bare month name is a date ("in May", "since March").
+const MONTH_LEADS: &[&str] = &[
+    "in", "since", "by", "until", "till", "through", "from", "of", "early", "late", "mid", "last",
+    "next", "this", "before", "after", "during", "end", "until", "to",
+];
+
+/// Words after a four-digit number that show it is a quantity, not a year.
+const QUANTITY_WORDS: &[&str] = &[
+    "mln",
+    "million",
+    "billion",
+    "bln",
+    "dlrs",
+    "dlr",
+    "shares",
+    "pct",
+    "percent",
+    "tonnes",
+    "tons",
+    "barrels",
+    "bpd",
+    "people",
+    "jobs",
+    "units",
+    "cars",
+    "employees",
+    "points",
+    "cts",
+    "marks",
+    "yen",
+    "stg",
+    "francs",
+    "pounds",
+    "euros",
+    "ounces",
+    "acres",
+    "miles",
+    "km",
+];
+
+/// Finds date mentions.
+#[derive(Debug, Clone)]
+pub struct DateExtractor {
+    pattern: Regex,
+}
+
+impl DateExtractor {
+    /// Builds the extractor. (Its vocabulary is fixed English calendar words; the examples
+    /// live in `rules/dates/examples.tsv`.)
+    pub fn new(_rules: &RuleSet) -> Result<DateExtractor, RulesError> {
+        let source = concat!(
+            r"(?-u)\b(?:",
+            // quarters
+            r"(?P<qword>(?i:first|second|third|fourth|final|last|this|next|previous|current|1st|2nd|3rd|4th))[- ](?i:quarter)(?:\s+(?i:of)\s+(?:(?i:fiscal)\s+)?(?P<qyear>(?:19|20)\d\d))?",
+            r"|Q(?P<qnum>[1-4])(?:\s*(?:'|’)?(?P<qyy>(?:19|20)?\d\d))?",
+            r"|(?P<qnum2>[1-4])Q(?:\s*(?P<qyy2>(?:19|20)\d\d))?",
+            // months
+            r"|(?P<month>January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?(?:\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?)?(?:,?\s+(?P<myear>(?:19|20)\d\d))?",
+            // relative
+            r"|(?P<rel>(?i:last|this|next|previous|past|coming|current))\s+(?P<relunit>(?i:year|month|quarter))",
+            r"|(?i:a|one)\s+(?P<agounit>(?i:year|month|quarter))\s+(?P<ago>(?i:ago|earlier))",
+            // bare years
+            r"|(?P<year>(?:19|20)\d\d)",
+            r")\b"
+        );
+        let pattern = Regex::new(source).map_err(|e| RulesError::Bad {
+            file: "extract/dates.rs".into(),
+            line: 0,
+            reason: format!("cannot build the date pattern: {e}"),
+        })?;
+        Ok(DateExtractor { pattern })
+    }
+
+    /// Every date mention in `text`, with character offsets; `published` is the article's
+    /// published date as (year, month).
+    pub fn find(&self, text: &str, published: Option<(i32, u32)>) -> Vec<DateMention> {
+        let map = CharMap::new(text);
+        self.find_bytes(text, published)
+            .iter()
+            .map(|d| d.to_date(text, &map))
+            .collect()
+    }
+
+    /// Every date mention in `text`, with byte offsets.
+    pub fn find_bytes(&self, text: &str, published: Option<(i32, u32)>) -> Vec<DateHit> {
+        let mut out = Vec::new();
+        for caps in self.pattern.captures_iter(text) {
+            let Some(whole) = caps.get(0) else { continue };
+            let mut hit = DateHit {
+                start: whole.start(),
+                end: whole.end(),
+                year: None,
+                quarter: None,
+                month: None,
+                relative: false,
+            };
+            if let Some(word) = caps.name("qword") {
+                let word = word.as_str().to_ascii_lowercase();
+                let explicit = caps.name("qyear").and_then(|y| y.as_str().parse().ok());
+                match word.as_str() {
+                    "first" | "1st" => hit.quarter = Some(1),
+                    "second" | "2nd" => hit.quarter = Some(2),
+                    "third" | "3rd" => hit.quarter = Some(3),
+                    "fourth" | "4th" | "final" => hit.quarter = Some(4),
+                    rel => {
+                        if let Some((y, m)) = published {
+                            let current = (m as i32 - 1) / 3;
+                            let shift = match rel {
+                                "last" | "previous" => -1,
+                                "next" => 1,
+                                _ => 0,
+                            };
+                            let index = y * 4 + current + shift;
+                            hit.year = Some(index.div_euclid(4));
+                            hit.quarter = Some((index.rem_euclid(4) + 1) as u8);
+                            hit.relative = true;
+                        }
+                    }
+                }
+                if explicit.is_some() {
+                    hit.year = explicit;
+                    hit.relative = false;
+                }
+            } else if let Some(q) = caps.name("qnum").or_else(|| caps.name("qnum2")) {
+                hit.quarter = q.as_str().parse().ok();
+                hit.year = caps
+                    .name("qyy")
+                    .or_else(|| caps.name("qyy2"))
+                    .and_then(|y| y.as_str().parse::<i32>().ok())
+                    .map(|y| if y < 100 { 2000 + y } else { y });
+            } else if let Some(month) = caps.name("month") {
+                let name = month.as_str();
+                let Some(index) = MONTHS.iter().position(|m| m.starts_with(name)) else {
+                    continue;
+                };
+                let full = MONTHS[index] == name;
+                let has_day = caps.name("day").is_some();
+                let explicit: Option<i32> =
+                    caps.name("myear").and_then(|y| y.as_str().parse().ok());
+                let lead_ok = MONTH_LEADS.contains(
+                    &previous_word(text, whole.start())
+                        .to_ascii_lowercase()
+                        .as_str(),
+                );
+                let plausible =
+                    has_day || explicit.is_some() || (full && (name != "May" || lead_ok));
+                if !plausible {
+                    continue;
+                }
+                hit.month = Some(index as u8 + 1);
+                match (explicit, published) {
+                    (Some(y), _) => hit.year = Some(y),
+                    (None, Some((y, m))) => {
+                        // a month later in the year than publication is most often last year's
+                        hit.year = Some(if index as u32 + 1 <= m { y } else { y - 1 });
+                        hit.relative = true;
+                    }
+                    (None, None) => {}
+                }
+            } else if let Some(rel) = caps.name("rel") {
+                let unit = caps
+                    .name("relunit")
+                    .map(|u| u.as_str().to_ascii_lowercase());
+                let shift = match rel.as_str().to_ascii_lowercase().as_str() {
+                    "last" | "previous" | "past" => -1,
+                    "next" | "coming" => 1,
+                    _ => 0,
+                };
+                if let (Some(unit), Some(anchor)) = (unit, published) {
+                    resolve_relative(&mut hit, &unit, shift, anchor);
+                }
+            } else if let Some(unit) = caps.name("agounit") {
+                if let Some(anchor) = published {
+                    resolve_relative(&mut hit, &unit.as_str().to_ascii_lowercase(), -1, anchor);
+                }
+            } else if let Some(year) = caps.name("year") {
+                if !looks_like_year(text, year.start(), year.end()) {
+                    continue;
+                }
+                hit.year = year.as_str().parse().ok();
+            }
+            out.push(hit);
+        }
+        out
+    }
+}
+
+fn resolve_relative(hit: &mut DateHit, unit: &str, shift: i32, (y, m): (i32, u32)) {
+    hit.relative = true;
+    match unit {
+        "year" => hit.year = Some(y + shift),
+        "month" => {
+            let index = y * 12 + (m as i32 - 1) + shift;
+            hit.year = Some(index.div_euclid(12));
+            hit.month = Some((index.rem_euclid(12) + 1) as u8);
+        }
+        _ => {
+            let index = y * 4 + (m as i32 - 1) / 3 + shift;
+            hit.year = Some(index.div_euclid(4));
+            hit.quarter = Some((index.rem_euclid(4) + 1) as u8);
+        }
+    }
+}
+
+/// The ASCII word before byte `pos`.
+fn previous_word(text: &str, pos: usize) -> &str {
+    let mut from = pos.saturating_sub(24);
+    while !text.is_char_boundary(from) {
+        from -= 1;
+    }
+    let before = text[from..pos].trim_end_matches([' ', '-']);
+    let start = before
+        .bytes()
+        .rposition(|b| !b.is_ascii_alphabetic())
+        .map_or(0, |p| p + 1);
+    &before[start..]
+}
+
+/// Whether the four digits at `start..end` read as a year rather than a quantity or code.
+fn looks_like_year(text: &str, start: usize, end: usize) -> bool {
+    let bytes = text.as_bytes();
+    if let Some(&b) = start.checked_sub(1).and_then(|p| bytes.get(p)) {
+        if matches!(b, b'$' | b'.' | b',' | b'#' | b'-' | b'/' | b'+') || b >= 0x80 {
+            return false;
+        }
+    }
+    if let Some(&b) = bytes.get(end) {
+        if matches!(b, b'%' | b',' | b'.' | b'/' | b'-')
+            && bytes.get(end + 1).is_some_and(u8::is_ascii_digit)
+        {
+            return false;
+        }
+        if b == b'%' {
+            return false;
+        }
+    }
+    let rest = text[end..].trim_start();
+    let next: &str = rest
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .next()
+        .unwrap_or("");
+    !QUANTITY_WORDS.contains(&next.to_ascii_lowercase().as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn examples_file_holds() {
+        let rules = RuleSet::embedded();
+        let dates = DateExtractor::new(&rules).expect("builds");
+        let mut failures = Vec::new();
+        for (line, fields) in rules.file("dates/examples.tsv").rows() {
+            let [published, text, expected, year, quarter, month, relative] = fields[..] else {
+                panic!("dates/examples.tsv:{line}: expected 7 fields");
+            };
+            let anchor = parse_published(Some(published).filter(|p| *p != "-"));
+            let found = dates.find(text, anchor);
+            let want = (
+                expected.to_string(),
+                year.parse::<i32>().ok(),
+                quarter.parse::<u8>().ok(),
+                month.parse::<u8>().ok(),
+                relative == "yes",
+            );
+            let got = found
+                .first()
+                .map(|d| (d.text.clone(), d.year, d.quarter, d.month, d.relative));
+            if expected == "-" {
+                if !found.is_empty() {
+                    failures.push(format!(
+                        "line {line}: {text:?} should give nothing, gave {found:?}"
+                    ));
+                }
+            } else if got.as_ref() != Some(&want) {
+                failures.push(format!("line {line}: {text:?} gave {got:?}, want {want:?}"));
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    #[test]
+    fn published_dates_parse() {
+        assert_eq!(parse_published(Some("2023-03-24")), Some((2023, 3)));
+        assert_eq!(
+            parse_published(Some("2023-03-24T10:00:00Z")),
+            Some((2023, 3))
+        );
+        assert_eq!(parse_published(Some("soon")), None);
+        assert_eq!(parse_published(None), None);
+    }
+}

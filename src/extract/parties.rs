@@ -1,1 +1,785 @@
-//! TODO
+//! Parties: organisations and people, from the alias table `rules/parties/aliases.tsv`
+//! (one Aho-Corasick pass over the text) and from rules for names the table lacks
+//! (corporate suffixes, titles, job roles, verbs of saying), read from `rules/parties/lexicon.tsv`.
+
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+
+use super::sentences::SentenceSpan;
+use super::CharMap;
+use crate::model::{Party, PartyType};
+use crate::rules::{RuleFile, RuleSet, RulesError};
+
+/// Rule file names this module reads.
+pub const ALIASES: &str = "parties/aliases.tsv";
+/// The user's additions to the alias table, read after [`ALIASES`].
+pub const LOCAL_ALIASES: &str = "parties/aliases.local.tsv";
+/// Word lists for the name rules.
+pub const LEXICON: &str = "parties/lexicon.tsv";
+
+#[derive(Debug, Clone)]
+struct Entry {
+    name: String,
+    party_type: PartyType,
+    parent: Option<String>,
+    aliases: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PatternUse {
+    /// Any whole-word occurrence.
+    Alias,
+    /// A known person's surname alone ("Musk"), when capitalised.
+    Surname,
+}
+
+#[derive(Debug, Clone)]
+struct Pattern {
+    entry: usize,
+    alias: String,
+    usage: PatternUse,
+}
+
+/// A party mention with byte offsets (the extractor's internal form).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PartyHit {
+    /// Start byte offset.
+    pub start: usize,
+    /// End byte offset, exclusive.
+    pub end: usize,
+    /// Canonical name.
+    pub name: String,
+    /// Organisation or person.
+    pub party_type: PartyType,
+    /// True when the alias table knows the party.
+    pub known: bool,
+}
+
+impl PartyHit {
+    /// The public [`Party`] with character offsets.
+    pub fn to_party(&self, text: &str, map: &CharMap) -> Party {
+        Party {
+            name: self.name.clone(),
+            text: text.get(self.start..self.end).unwrap_or("").to_string(),
+            start: map.char_of(text, self.start),
+            end: map.char_of(text, self.end),
+            party_type: self.party_type,
+        }
+    }
+}
+
+/// Finds parties and answers questions about the alias table (parents, aliases).
+#[derive(Debug, Clone)]
+pub struct PartyExtractor {
+    entries: Vec<Entry>,
+    by_name: HashMap<String, usize, BuildHasherDefault<Fnv>>,
+    by_alias: HashMap<String, usize>,
+    automaton: AhoCorasick,
+    patterns: Vec<Pattern>,
+    suffixes: WordSet,
+    titles: WordSet,
+    roles: Vec<Vec<String>>,
+    say: WordSet,
+    not_name: WordSet,
+    connectors: WordSet,
+    publications: WordSet,
+}
+
+/// A set of short words with a cheap hash (FNV-1a), for the per-word lookups of the scan.
+type WordSet = HashSet<String, BuildHasherDefault<Fnv>>;
+
+/// FNV-1a: fast for the short keys of [`WordSet`].
+#[derive(Debug, Clone, Copy)]
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+impl PartyExtractor {
+    /// Builds the extractor from the alias table and the lexicon.
+    pub fn new(rules: &RuleSet) -> Result<PartyExtractor, RulesError> {
+        let mut entries: Vec<Entry> = Vec::new();
+        let mut by_name: HashMap<String, usize, BuildHasherDefault<Fnv>> = HashMap::default();
+        for file in [rules.file(ALIASES), rules.file(LOCAL_ALIASES)] {
+            load_aliases(file, &mut entries, &mut by_name)?;
+        }
+        let mut patterns: Vec<Pattern> = Vec::new();
+        let mut seen: HashSet<String> = HashSet::new();
+        let mut by_alias: HashMap<String, usize> = HashMap::new();
+        for (idx, entry) in entries.iter().enumerate() {
+            let mut forms: Vec<(String, PatternUse)> =
+                vec![(entry.name.clone(), PatternUse::Alias)];
+            forms.extend(entry.aliases.iter().map(|a| (a.clone(), PatternUse::Alias)));
+            if entry.party_type == PartyType::Person {
+                if let Some(last) = entry.name.split_whitespace().last() {
+                    if last != entry.name {
+                        forms.push((last.to_string(), PatternUse::Surname));
+                    }
+                }
+            }
+            for (form, usage) in forms {
+                if usage == PatternUse::Alias {
+                    by_alias.entry(form.to_lowercase()).or_insert(idx);
+                }
+                let mut variants = vec![form.clone()];
+                if form.contains('\'') {
+                    variants.push(form.replace('\'', "\u{2019}"));
+                }
+                for variant in variants {
+                    if variant.is_empty() || !seen.insert(variant.clone()) {
+                        continue;
+                    }
+                    patterns.push(Pattern {
+                        entry: idx,
+                        alias: variant,
+                        usage,
+                    });
+                }
+            }
+        }
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .ascii_case_insensitive(true)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(patterns.iter().map(|p| p.alias.as_str()))
+            .or_else(|_| {
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .ascii_case_insensitive(true)
+                    .build(patterns.iter().map(|p| p.alias.as_str()))
+            })
+            .map_err(|e| {
+                rules
+                    .file(ALIASES)
+                    .bad(0, format!("cannot build matcher: {e}"))
+            })?;
+
+        let lexicon = rules.file(LEXICON);
+        let mut extractor = PartyExtractor {
+            entries,
+            by_name,
+            by_alias,
+            automaton,
+            patterns,
+            suffixes: WordSet::default(),
+            titles: WordSet::default(),
+            roles: Vec::new(),
+            say: WordSet::default(),
+            not_name: WordSet::default(),
+            connectors: WordSet::default(),
+            publications: WordSet::default(),
+        };
+        for (line, fields) in lexicon.rows() {
+            let (Some(category), Some(word)) = (fields.first(), fields.get(1)) else {
+                return Err(lexicon.bad(line, "expected `category | word`"));
+            };
+            let word = word.to_string();
+            match *category {
+                "suffix" => {
+                    extractor
+                        .suffixes
+                        .insert(word.trim_end_matches('.').to_string());
+                }
+                "title" => {
+                    extractor
+                        .titles
+                        .insert(word.trim_end_matches('.').to_string());
+                }
+                "role" => extractor
+                    .roles
+                    .push(word.split_whitespace().map(str::to_lowercase).collect()),
+                "say" => {
+                    extractor.say.insert(word);
+                }
+                "not_name" => {
+                    extractor.not_name.insert(word);
+                }
+                "connector" => {
+                    extractor.connectors.insert(word);
+                }
+                "publication" => {
+                    extractor.publications.insert(word);
+                }
+                other => return Err(lexicon.bad(line, format!("unknown category `{other}`"))),
+            }
+        }
+        Ok(extractor)
+    }
+
+    /// Every party mention in `text`, with character offsets.
+    pub fn find(&self, text: &str) -> Vec<Party> {
+        let sentences = super::sentences::split(text);
+        let map = CharMap::new(text);
+        self.find_bytes(text, &sentences)
+            .iter()
+            .map(|hit| hit.to_party(text, &map))
+            .collect()
+    }
+
+    /// Every party mention in `text` (byte offsets), given its sentences.
+    pub fn find_bytes(&self, text: &str, _sentences: &[SentenceSpan]) -> Vec<PartyHit> {
+        let mut hits = self.table_hits(text);
+        let rule_hits = self.rule_hits(text, &hits);
+        if !rule_hits.is_empty() {
+            hits.extend(rule_hits);
+            hits.sort_by_key(|h| h.start);
+        }
+        hits
+    }
+
+    fn table_hits(&self, text: &str) -> Vec<PartyHit> {
+        let mut hits = Vec::new();
+        let mut seen_full: HashSet<usize> = HashSet::new();
+        for m in self.automaton.find_iter(text) {
+            let (start, end) = (m.start(), m.end());
+            let Some(pattern) = self.patterns.get(m.pattern().as_usize()) else {
+                continue;
+            };
+            let (Some(found), true) = (text.get(start..end), is_word_edge(text, start, end)) else {
+                continue;
+            };
+            if !case_ok(&pattern.alias, found) {
+                continue;
+            }
+            // a known person's bare surname counts when capitalised (checked above); the
+            // context check only guards all-capital text ("MUSK" in a headline-style line)
+            if pattern.usage == PatternUse::Surname
+                && found.bytes().all(|b| !b.is_ascii_lowercase())
+                && !seen_full.contains(&pattern.entry)
+                && !self.surname_context(text, start, end)
+            {
+                continue;
+            }
+            seen_full.insert(pattern.entry);
+            let Some(entry) = self.entries.get(pattern.entry) else {
+                continue;
+            };
+            hits.push(PartyHit {
+                start,
+                end,
+                name: entry.name.clone(),
+                party_type: entry.party_type,
+                known: true,
+            });
+        }
+        hits
+    }
+
+    fn surname_context(&self, text: &str, start: usize, end: usize) -> bool {
+        let after = &text[end..];
+        if after.starts_with("'s") || after.starts_with("\u{2019}s") {
+            return true;
+        }
+        let mut to = after.len().min(32);
+        while !after.is_char_boundary(to) {
+            to -= 1;
+        }
+        let next = after[..to].trim_start_matches([' ', ',']);
+        let next_word: &str = next
+            .split(|c: char| !c.is_ascii_alphabetic())
+            .next()
+            .unwrap_or("");
+        if self.say.contains(next_word) {
+            return true;
+        }
+        let mut from = start.saturating_sub(32);
+        while !text.is_char_boundary(from) {
+            from -= 1;
+        }
+        let before = text[from..start].trim_end();
+        let prev_word = before
+            .rsplit(|c: char| !c.is_ascii_alphabetic() && c != '.')
+            .next()
+            .unwrap_or("");
+        self.titles.contains(prev_word.trim_end_matches('.'))
+    }
+
+    /// Names the table lacks, found by the rules: one pass over the text that stops only at
+    /// capitalised words (a run of them cannot cross punctuation, so sentences need not be
+    /// known here).
+    fn rule_hits(&self, text: &str, table: &[PartyHit]) -> Vec<PartyHit> {
+        let bytes = text.as_bytes();
+        let n = bytes.len();
+        let mut out = Vec::new();
+        let mut table_idx = 0usize;
+        let mut run: Vec<(usize, usize)> = Vec::new();
+        let mut i = 0usize;
+        while i < n {
+            if !bytes[i].is_ascii_uppercase() || !starts_word(bytes, i) {
+                i += 1;
+                continue;
+            }
+            while table_idx < table.len() && table[table_idx].end <= i {
+                table_idx += 1;
+            }
+            let covered = |s: usize, e: usize, idx: usize| -> bool {
+                table.get(idx).is_some_and(|h| h.start < e && s < h.end)
+            };
+            // the run of capitalised words (with connectors) from here
+            run.clear();
+            let mut pos = i;
+            loop {
+                let end = token_end(bytes, pos);
+                if end == pos || covered(pos, end, table_idx) {
+                    break;
+                }
+                run.push((pos, end));
+                let next = skip_spaces(bytes, end);
+                if next == end || next >= n {
+                    break;
+                }
+                if bytes[next].is_ascii_uppercase() {
+                    pos = next;
+                    continue;
+                }
+                let connector_end = token_end(bytes, next);
+                let after = skip_spaces(bytes, connector_end);
+                if connector_end > next
+                    && after > connector_end
+                    && after < n
+                    && bytes[after].is_ascii_uppercase()
+                    && self.connectors.contains(&text[next..connector_end])
+                {
+                    run.push((next, connector_end));
+                    pos = after;
+                    continue;
+                }
+                break;
+            }
+            // a connector cannot end a run
+            while run
+                .last()
+                .is_some_and(|&(s, _)| !bytes[s].is_ascii_uppercase())
+            {
+                run.pop();
+            }
+            let Some(&(_, run_end)) = run.last() else {
+                i += 1;
+                continue;
+            };
+            i = run_end;
+            let word = |k: usize| -> &str { run.get(k).map(|&(s, e)| &text[s..e]).unwrap_or("") };
+            let mut first = 0usize;
+            let mut after_title = self.titles.contains(previous_word(text, run[0].0));
+            while first < run.len()
+                && (self.not_name.contains(word(first)) || self.titles.contains(word(first)))
+            {
+                after_title |= self.titles.contains(word(first));
+                first += 1;
+            }
+            if first >= run.len() {
+                continue;
+            }
+            let last = run.len() - 1;
+            let len = run.len() - first;
+            let (start, end) = (run[first].0, run[last].1);
+            let next_start = skip_spaces(bytes, end);
+            let next_word = if next_start > end {
+                &text[next_start..token_end(bytes, next_start)]
+            } else {
+                ""
+            };
+            let party_type = if len >= 2 && self.suffixes.contains(word(last)) {
+                Some(PartyType::Org)
+            } else if (1..=3).contains(&len) && after_title {
+                Some(PartyType::Person)
+            } else if (2..=3).contains(&len)
+                && (self.role_before(text, start) || self.say.contains(next_word))
+            {
+                Some(PartyType::Person)
+            } else {
+                None
+            };
+            if let Some(party_type) = party_type {
+                out.push(PartyHit {
+                    start,
+                    end,
+                    name: text[start..end].to_string(),
+                    party_type,
+                    known: false,
+                });
+            }
+        }
+        out
+    }
+
+    /// Whether a role phrase ("chief executive") ends right before byte `start`.
+    fn role_before(&self, text: &str, start: usize) -> bool {
+        let mut words: [&str; 4] = [""; 4];
+        let mut pos = start;
+        for slot in words.iter_mut() {
+            let w = previous_word(text, pos);
+            if w.is_empty() {
+                break;
+            }
+            *slot = w;
+            pos = text[..pos].trim_end_matches(' ').len() - w.len();
+        }
+        self.roles.iter().any(|role| {
+            role.len() <= 4
+                && role
+                    .iter()
+                    .rev()
+                    .zip(words.iter())
+                    .all(|(r, w)| w.eq_ignore_ascii_case(r))
+        })
+    }
+
+    /// The canonical name of a known party, given its canonical name or any alias
+    /// (case-insensitive).
+    pub fn canonical(&self, name_or_alias: &str) -> Option<&str> {
+        let key = name_or_alias.trim();
+        self.by_name
+            .get(key)
+            .or_else(|| self.by_alias.get(&key.to_lowercase()))
+            .and_then(|&i| self.entries.get(i))
+            .map(|e| e.name.as_str())
+    }
+
+    /// The parent organisation of a unit ("Amazon Web Services" → "Amazon").
+    pub fn parent_of(&self, name: &str) -> Option<&str> {
+        let idx = *self.by_name.get(name)?;
+        self.entries.get(idx)?.parent.as_deref()
+    }
+
+    /// The top of a party's parent chain (the party itself when it has no parent).
+    pub fn root_of<'a>(&'a self, name: &'a str) -> &'a str {
+        let mut current = name;
+        for _ in 0..16 {
+            match self.parent_of(current) {
+                Some(parent) if parent != current => current = parent,
+                _ => break,
+            }
+        }
+        current
+    }
+
+    /// Whether two parties are the same or belong to the same corporate family
+    /// (one is a unit of the other, or both are units of one parent).
+    pub fn related(&self, a: &str, b: &str) -> bool {
+        a == b || self.root_of(a) == self.root_of(b)
+    }
+
+    /// Every name a party goes by: its canonical name and its aliases (empty if unknown).
+    pub fn aliases_of(&self, name: &str) -> Vec<String> {
+        let Some(entry) = self.by_name.get(name).and_then(|&i| self.entries.get(i)) else {
+            return Vec::new();
+        };
+        let mut all = vec![entry.name.clone()];
+        all.extend(entry.aliases.iter().cloned());
+        all
+    }
+
+    /// Whether the alias table knows `name` (a canonical name).
+    pub fn is_known(&self, name: &str) -> bool {
+        self.by_name.contains_key(name)
+    }
+
+    /// Whether `name` is a news outlet (lexicon category `publication`).
+    pub fn is_publication(&self, name: &str) -> bool {
+        self.publications.contains(name)
+    }
+
+    /// The type of a known party.
+    pub fn type_of(&self, name: &str) -> Option<PartyType> {
+        self.by_name
+            .get(name)
+            .and_then(|&i| self.entries.get(i))
+            .map(|e| e.party_type)
+    }
+}
+
+fn load_aliases(
+    file: &RuleFile,
+    entries: &mut Vec<Entry>,
+    by_name: &mut HashMap<String, usize, BuildHasherDefault<Fnv>>,
+) -> Result<(), RulesError> {
+    for (line, fields) in file.rows() {
+        if fields.len() < 3 {
+            return Err(file.bad(line, "expected `name | org/person | parent | aliases...`"));
+        }
+        let name = fields[0].to_string();
+        if name.is_empty() {
+            return Err(file.bad(line, "empty party name"));
+        }
+        let party_type = match fields[1].to_ascii_lowercase().as_str() {
+            "org" => PartyType::Org,
+            "person" => PartyType::Person,
+            other => {
+                return Err(file.bad(line, format!("type must be org or person, not `{other}`")))
+            }
+        };
+        let parent = match fields[2] {
+            "" | "-" => None,
+            p => Some(p.to_string()),
+        };
+        let aliases = fields[3..]
+            .iter()
+            .filter(|a| !a.is_empty())
+            .map(|a| a.to_string());
+        match by_name.get(&name) {
+            Some(&idx) => {
+                let entry = &mut entries[idx];
+                entry.aliases.extend(aliases);
+                if parent.is_some() {
+                    entry.parent = parent;
+                }
+            }
+            None => {
+                by_name.insert(name.clone(), entries.len());
+                entries.push(Entry {
+                    name,
+                    party_type,
+                    parent,
+                    aliases: aliases.collect(),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// An upper-case letter of the alias must be upper case in the text; lower case matches either.
+fn case_ok(alias: &str, found: &str) -> bool {
+    alias
+        .chars()
+        .zip(found.chars())
+        .all(|(a, f)| !a.is_uppercase() || f.is_uppercase())
+}
+
+/// Whether `start..end` is a whole word: no letter or digit directly before or after.
+fn is_word_edge(text: &str, start: usize, end: usize) -> bool {
+    let before = text[..start].chars().next_back();
+    let after = text[end..].chars().next();
+    !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+}
+
+fn is_word_byte(bytes: &[u8], i: usize) -> bool {
+    let b = bytes[i];
+    if b.is_ascii_alphanumeric() || b == b'&' {
+        return true;
+    }
+    if b < 0x80 {
+        return false;
+    }
+    // general punctuation block U+2000..U+206F (E2 80 xx, E2 81 xx): quotes, dashes
+    if b == 0xE2 && matches!(bytes.get(i + 1), Some(0x80) | Some(0x81)) {
+        return false;
+    }
+    // continuation bytes of such punctuation
+    if (0x80..0xC0).contains(&b) {
+        let mut k = i;
+        while k > 0 && (0x80..0xC0).contains(&bytes[k]) {
+            k -= 1;
+        }
+        return !(bytes[k] == 0xE2 && matches!(bytes.get(k + 1), Some(0x80) | Some(0x81)));
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn extractor() -> PartyExtractor {
+        PartyExtractor::new(&RuleSet::embedded()).expect("embedded rules build")
+    }
+
+    fn names(text: &str) -> Vec<(String, PartyType)> {
+        extractor()
+            .find(text)
+            .into_iter()
+            .map(|p| (p.name, p.party_type))
+            .collect()
+    }
+
+    #[test]
+    fn table_aliases_map_to_canonical_names() {
+        let found = names("AWS and Amazon's cloud unit compete with Google Cloud and X Corp.");
+        let found: Vec<&str> = found.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            found,
+            vec![
+                "Amazon Web Services",
+                "Amazon Web Services",
+                "Google Cloud",
+                "Twitter"
+            ]
+        );
+    }
+
+    #[test]
+    fn case_rules_hold() {
+        assert!(names("the aws console").is_empty());
+        assert!(names("an apple a day").is_empty());
+        assert_eq!(names("APPLE SHARES")[0].0, "Apple");
+    }
+
+    #[test]
+    fn possessive_surname_resolves() {
+        let found = names("Musk’s company and Musk said so, but a musk scent and Musk alone.");
+        let musk: Vec<_> = found.iter().filter(|(n, _)| n == "Elon Musk").collect();
+        assert_eq!(musk.len(), 3);
+        assert!(names("A MUSK SCENT").is_empty());
+    }
+
+    #[test]
+    fn offsets_are_characters() {
+        let text = "Café – Twitter";
+        let parties = extractor().find(text);
+        assert_eq!(parties[0].start, 7);
+        assert_eq!(parties[0].end, 14);
+        assert_eq!(parties[0].text, "Twitter");
+    }
+
+    #[test]
+    fn rules_find_unknown_names() {
+        let found = names("Ohio Mattress Co said profits fell. Mr Jones agreed, and chief executive Jane Roe left. The Board said nothing. Mary Ann Smith said yes.");
+        assert!(found.contains(&("Ohio Mattress Co".into(), PartyType::Org)));
+        assert!(found.contains(&("Jones".into(), PartyType::Person)));
+        assert!(found.contains(&("Jane Roe".into(), PartyType::Person)));
+        assert!(found.contains(&("Mary Ann Smith".into(), PartyType::Person)));
+        assert!(!found.iter().any(|(n, _)| n.contains("Board")));
+    }
+
+    #[test]
+    fn relations_are_queryable() {
+        let p = extractor();
+        assert_eq!(p.parent_of("Amazon Web Services"), Some("Amazon"));
+        assert!(p.related("Google Cloud", "Google"));
+        assert!(p.related("Google Cloud", "Alphabet"));
+        assert!(!p.related("Google Cloud", "Amazon"));
+        assert!(p.aliases_of("Twitter").iter().any(|a| a == "X Corp"));
+        assert_eq!(p.canonical("aws"), Some("Amazon Web Services"));
+    }
+}
+
+#[cfg(test)]
+mod example_tests {
+    use super::*;
+
+    #[test]
+    fn examples_file_holds() {
+        let rules = RuleSet::embedded();
+        let parties = PartyExtractor::new(&rules).expect("rules build");
+        let mut failures = Vec::new();
+        let mut count = 0;
+        for (line, fields) in rules.file("parties/examples.tsv").rows() {
+            let [text, expected] = fields[..] else {
+                panic!("parties/examples.tsv:{line}: expected 2 fields");
+            };
+            count += 1;
+            let found: Vec<String> = parties
+                .find(text)
+                .iter()
+                .map(|p| {
+                    let kind = match p.party_type {
+                        PartyType::Org => "org",
+                        PartyType::Person => "person",
+                    };
+                    format!("{}:{kind}", p.name)
+                })
+                .collect();
+            let want: Vec<String> = if expected == "-" {
+                Vec::new()
+            } else {
+                expected.split(", ").map(str::to_string).collect()
+            };
+            if found != want {
+                failures.push(format!("line {line}: {text:?} gave {found:?}"));
+            }
+        }
+        assert!(count >= 10);
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+}
+
+/// Whether byte `i` starts a word: the byte before is not part of a word (curly quotes and
+/// dashes count as punctuation).
+fn starts_word(bytes: &[u8], i: usize) -> bool {
+    if i == 0 {
+        return true;
+    }
+    let b = bytes[i - 1];
+    if b.is_ascii_alphanumeric() || b == b'&' {
+        return false;
+    }
+    if b < 0x80 {
+        return true;
+    }
+    // U+2000..U+206F punctuation (E2 80 xx / E2 81 xx) before the word
+    i >= 3 && bytes[i - 3] == 0xE2 && matches!(bytes[i - 2], 0x80 | 0x81)
+}
+
+/// End of the word token starting at `pos`: letters, digits, `&`, non-ASCII letters, and
+/// internal periods or hyphens ("U.S", "Coca-Cola").
+fn token_end(bytes: &[u8], pos: usize) -> usize {
+    let n = bytes.len();
+    let mut i = pos;
+    while i < n {
+        let b = bytes[i];
+        if b.is_ascii_alphanumeric() || b == b'&' {
+            i += 1;
+        } else if (b == b'.' || b == b'-')
+            && i > pos
+            && i + 1 < n
+            && bytes[i + 1].is_ascii_alphanumeric()
+            && bytes[i - 1].is_ascii_alphanumeric()
+        {
+            i += 1;
+        } else if b >= 0x80 && is_word_byte(bytes, i) {
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    // never end inside a character
+    while i > pos && i < n && (0x80..0xC0).contains(&bytes[i]) {
+        i -= 1;
+    }
+    i
+}
+
+/// The first byte after a run of spaces starting at `pos` (`pos` itself when none).
+fn skip_spaces(bytes: &[u8], pos: usize) -> usize {
+    let mut i = pos;
+    while i < bytes.len() && bytes[i] == b' ' && i - pos < 8 {
+        i += 1;
+    }
+    i
+}
+
+/// The ASCII word right before byte `pos` (after spaces and a period), at most 24 bytes.
+fn previous_word(text: &str, pos: usize) -> &str {
+    let bytes = text.as_bytes();
+    let mut end = pos;
+    while end > 0 && bytes[end - 1] == b' ' && pos - end < 8 {
+        end -= 1;
+    }
+    if end > 0 && bytes[end - 1] == b'.' {
+        end -= 1;
+    }
+    let mut start = end;
+    while start > 0 && bytes[start - 1].is_ascii_alphabetic() && end - start < 24 {
+        start -= 1;
+    }
+    &text[start..end]
+}

@@ -1,1 +1,244 @@
-//! TODO
+//! Durations and contract terms: "five-and-a-half-year deal" (66 months), "an 18-month pact",
+//! "a decade-long agreement", "multi-year", "over the course of the contract", "through 2030".
+//! The words come from `rules/terms/lexicon.tsv`.
+
+use std::collections::HashMap;
+
+use regex::Regex;
+
+use super::CharMap;
+use crate::model::Term;
+use crate::rules::{RuleSet, RulesError};
+
+/// Rule file this module reads.
+pub const LEXICON: &str = "terms/lexicon.tsv";
+
+/// A term with byte offsets (the extractor's internal form).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TermHit {
+    /// Start byte offset.
+    pub start: usize,
+    /// End byte offset, exclusive.
+    pub end: usize,
+    /// Length in months, when given.
+    pub months: Option<u32>,
+    /// Final year ("through 2030"), when given.
+    pub until_year: Option<i32>,
+    /// True for a reference to a deal's whole term ("over the course of the contract").
+    pub reference: bool,
+}
+
+impl TermHit {
+    /// The public [`Term`] with character offsets.
+    pub fn to_term(&self, text: &str, map: &CharMap) -> Term {
+        Term {
+            text: text.get(self.start..self.end).unwrap_or("").to_string(),
+            start: map.char_of(text, self.start),
+            end: map.char_of(text, self.end),
+            months: self.months,
+            until_year: self.until_year,
+        }
+    }
+}
+
+/// Finds durations and contract terms.
+#[derive(Debug, Clone)]
+pub struct TermExtractor {
+    pattern: Regex,
+    numbers: HashMap<String, u32>,
+    units: HashMap<String, u32>,
+    deal_nouns: Vec<String>,
+}
+
+fn alternation(words: &[String]) -> String {
+    let mut sorted: Vec<&String> = words.iter().collect();
+    sorted.sort_by_key(|w| std::cmp::Reverse(w.len()));
+    sorted
+        .iter()
+        .map(|w| {
+            regex::escape(w)
+                .replace("\\-", "[- ]?")
+                .replace(' ', r"\s+")
+        })
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
+impl TermExtractor {
+    /// Builds the extractor from `rules/terms/lexicon.tsv`.
+    pub fn new(rules: &RuleSet) -> Result<TermExtractor, RulesError> {
+        let file = rules.file(LEXICON);
+        let mut numbers = HashMap::new();
+        let mut units = HashMap::new();
+        let (mut open, mut reference, mut deal, mut until) = (vec![], vec![], vec![], vec![]);
+        for (line, fields) in file.rows() {
+            let category = fields.first().copied().unwrap_or("");
+            let word = fields.get(1).map(|w| w.to_lowercase()).unwrap_or_default();
+            if word.is_empty() {
+                return Err(file.bad(line, "expected `category | words [| value]`"));
+            }
+            let value = || -> Result<u32, RulesError> {
+                fields
+                    .get(2)
+                    .and_then(|v| v.parse::<u32>().ok())
+                    .ok_or_else(|| file.bad(line, "expected a whole-number value"))
+            };
+            match category {
+                "number" => {
+                    numbers.insert(word, value()?);
+                }
+                "unit" => {
+                    units.insert(word, value()?);
+                }
+                "open" => open.push(word),
+                "reference" => reference.push(word),
+                "deal" => deal.push(word),
+                "until" => until.push(word),
+                other => return Err(file.bad(line, format!("unknown category `{other}`"))),
+            }
+        }
+        let number_words: Vec<String> = numbers.keys().cloned().collect();
+        let unit_words: Vec<String> = units.keys().cloned().collect();
+        let num = alternation(&number_words);
+        let unit = alternation(&unit_words);
+        let source = format!(
+            r"(?i-u)\b(?:(?P<num>(?:{num})(?:-(?:{num}))?|\d{{1,3}}(?:\.\d)?)(?P<half>[- ]and[- ]a[- ]half)?[- ]|(?P<art>an?)\s+)(?P<unit>{unit})s?(?P<long>-long)?\b|\b(?P<open>{open})\b|\b(?P<ref>{reference})\s+(?:the|its|their|this|that|a)\s+(?:{deal})s?\b|\b(?P<until>{until})\s+(?P<year>(?:19|20)\d\d)\b",
+            open = alternation(&open),
+            reference = alternation(&reference),
+            deal = alternation(&deal),
+            until = alternation(&until),
+        );
+        let pattern = Regex::new(&source)
+            .map_err(|e| file.bad(0, format!("cannot build the term pattern: {e}")))?;
+        Ok(TermExtractor {
+            pattern,
+            numbers,
+            units,
+            deal_nouns: deal,
+        })
+    }
+
+    /// Nouns that name a deal ("deal", "contract", ...), lower case.
+    pub fn deal_nouns(&self) -> &[String] {
+        &self.deal_nouns
+    }
+
+    /// Every term in `text`, with character offsets.
+    pub fn find(&self, text: &str) -> Vec<Term> {
+        let map = CharMap::new(text);
+        self.find_bytes(text)
+            .iter()
+            .map(|t| t.to_term(text, &map))
+            .collect()
+    }
+
+    /// Every term in `text`, with byte offsets.
+    pub fn find_bytes(&self, text: &str) -> Vec<TermHit> {
+        let mut out = Vec::new();
+        for caps in self.pattern.captures_iter(text) {
+            let Some(whole) = caps.get(0) else { continue };
+            let mut hit = TermHit {
+                start: whole.start(),
+                end: whole.end(),
+                months: None,
+                until_year: None,
+                reference: false,
+            };
+            if let Some(unit) = caps.name("unit") {
+                let unit_months = self
+                    .units
+                    .get(&unit.as_str().to_lowercase())
+                    .copied()
+                    .unwrap_or(12);
+                let long = caps.name("long").is_some();
+                if let Some(article) = caps.name("art") {
+                    // "a decade-long", "a year-long": the article counts as one only with
+                    // "-long" or "decade" ("once a year" is a rate, not a term)
+                    let is_decade = unit_months >= 120;
+                    if !long && !is_decade {
+                        continue;
+                    }
+                    hit.start = article.end();
+                    while text.as_bytes().get(hit.start) == Some(&b' ') {
+                        hit.start += 1;
+                    }
+                    hit.months = Some(unit_months);
+                } else if let Some(num) = caps.name("num") {
+                    let Some(count_tenths) = self.count_tenths(num.as_str()) else {
+                        continue;
+                    };
+                    let half = if caps.name("half").is_some() { 5 } else { 0 };
+                    let total = (count_tenths + half) * u64::from(unit_months);
+                    if total == 0 || total % 10 != 0 {
+                        continue;
+                    }
+                    hit.months = u32::try_from(total / 10).ok();
+                }
+            } else if caps.name("ref").is_some() {
+                hit.reference = true;
+            } else if let Some(year) = caps.name("year") {
+                hit.until_year = year.as_str().parse().ok();
+            }
+            out.push(hit);
+        }
+        out
+    }
+
+    /// A count in tenths ("five" → 50, "1.5" → 15, "twenty-five" → 250).
+    fn count_tenths(&self, words: &str) -> Option<u64> {
+        let lower = words.to_ascii_lowercase();
+        if lower.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+            let value: f64 = lower.parse().ok()?;
+            return Some((value * 10.0).round() as u64);
+        }
+        let mut total = 0u64;
+        for part in lower.split('-') {
+            total += u64::from(*self.numbers.get(part)?);
+        }
+        Some(total * 10)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn extractor() -> TermExtractor {
+        TermExtractor::new(&RuleSet::embedded()).expect("embedded rules build")
+    }
+
+    #[test]
+    fn examples_file_holds() {
+        let rules = RuleSet::embedded();
+        let terms = extractor();
+        let mut failures = Vec::new();
+        for (line, fields) in rules.file("terms/examples.tsv").rows() {
+            let [text, expected, months, until] = fields[..] else {
+                panic!("terms/examples.tsv:{line}: expected 4 fields");
+            };
+            let found = terms.find(text);
+            let want_months: Option<u32> = months.parse().ok();
+            let want_until: Option<i32> = until.parse().ok();
+            match found.first() {
+                Some(t)
+                    if t.text == expected
+                        && t.months == want_months
+                        && t.until_year == want_until => {}
+                other => failures.push(format!("line {line}: {text:?} gave {other:?}")),
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    #[test]
+    fn rates_are_not_terms() {
+        assert!(extractor().find("It pays $5 million a year.").is_empty());
+    }
+
+    #[test]
+    fn char_offsets() {
+        let t = extractor().find("Café’s five-year deal");
+        assert_eq!(t[0].start, 7);
+        assert_eq!(t[0].text, "five-year");
+    }
+}

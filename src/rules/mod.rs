@@ -27,6 +27,17 @@ pub const EMBEDDED: &[(&str, &str)] = embed_rules![
     "money/rates.tsv",
     "money/negatives.tsv",
     "money/examples.tsv",
+    "parties/aliases.tsv",
+    "parties/aliases.local.tsv",
+    "parties/lexicon.tsv",
+    "parties/examples.tsv",
+    "terms/lexicon.tsv",
+    "terms/examples.tsv",
+    "dates/examples.tsv",
+    "claims/triggers.tsv",
+    "claims/attribution.tsv",
+    "claims/cues.tsv",
+    "claims/examples.tsv",
 ];
 
 /// Where a loaded rule file came from.

@@ -1,0 +1,158 @@
+//! Extraction throughput on real newswire text.
+//!
+//! Reads `../shared/data/news/*.jsonl.gz` (or the directory given as the first argument, or
+//! `CONCORD_NEWS_DIR`), holds every article in memory, and times, over three rounds each
+//! (median reported):
+//! - `Extractor::extract` on one thread,
+//! - `Extractor::extract` on two threads (each takes half of the articles),
+//! - a bare scan with one money regex with captures, for scale.
+//!
+//! Run: `cargo run --release --example bench_extract [NEWS_DIR]`
+
+use std::io::BufRead;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use concord::extract::Extractor;
+use concord::model::Article;
+use concord::rules::RuleSet;
+
+fn load(dir: &PathBuf) -> Vec<Article> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| rd.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    paths.retain(|p| p.to_string_lossy().ends_with(".jsonl.gz"));
+    paths.sort();
+    let mut articles = Vec::new();
+    for path in paths {
+        let Ok(file) = std::fs::File::open(&path) else {
+            continue;
+        };
+        let reader = std::io::BufReader::new(flate2::read::GzDecoder::new(file));
+        for line in reader.lines().map_while(Result::ok) {
+            let Ok(value) = serde_json::from_str::<serde_json::Value>(&line) else {
+                continue;
+            };
+            let field = |k: &str| value.get(k).and_then(|v| v.as_str()).map(str::to_string);
+            articles.push(Article {
+                id: field("id").unwrap_or_default(),
+                source: field("source"),
+                title: field("title"),
+                published: field("published"),
+                text: field("text").unwrap_or_default(),
+                ..Article::default()
+            });
+        }
+    }
+    articles
+}
+
+fn median(mut times: Vec<Duration>) -> Duration {
+    times.sort();
+    times[times.len() / 2]
+}
+
+fn report(label: &str, bytes: usize, articles: usize, time: Duration, found: usize) {
+    let secs = time.as_secs_f64().max(1e-9);
+    println!(
+        "{label:<34} {:>8.1} MB/s {:>10.0} articles/s  ({:.3} s, {found} items)",
+        bytes as f64 / 1e6 / secs,
+        articles as f64 / secs,
+        secs
+    );
+}
+
+fn main() {
+    let dir = std::env::args()
+        .nth(1)
+        .or_else(|| std::env::var("CONCORD_NEWS_DIR").ok())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("../shared/data/news"));
+    let articles = load(&dir);
+    if articles.is_empty() {
+        eprintln!("no articles under {} (*.jsonl.gz)", dir.display());
+        std::process::exit(1);
+    }
+    let bytes: usize = articles.iter().map(|a| a.text.len()).sum();
+    println!(
+        "{} articles, {:.1} MB of text from {}",
+        articles.len(),
+        bytes as f64 / 1e6,
+        dir.display()
+    );
+    let extractor = match Extractor::new(&RuleSet::embedded()) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("cannot build the extractor: {e}");
+            std::process::exit(1);
+        }
+    };
+
+    let count = |slice: &[Article]| -> (usize, usize) {
+        let mut claims = 0;
+        let mut money = 0;
+        for a in slice {
+            let x = extractor.extract(a);
+            claims += x.claims.len();
+            money += x.money.len();
+        }
+        (money, claims)
+    };
+
+    let mut single = Vec::new();
+    let mut found = (0, 0);
+    for _ in 0..3 {
+        let t = Instant::now();
+        found = count(&articles);
+        single.push(t.elapsed());
+    }
+    let mut double = Vec::new();
+    let half = articles.len() / 2;
+    for _ in 0..3 {
+        let t = Instant::now();
+        std::thread::scope(|s| {
+            let a = s.spawn(|| count(&articles[..half]));
+            let b = s.spawn(|| count(&articles[half..]));
+            let _ = (a.join(), b.join());
+        });
+        double.push(t.elapsed());
+    }
+    let money_re = regex::Regex::new(
+        r"(?i)(?:[$£€]\s?(\d[\d,]*(?:\.\d+)?)(?:\s?(million|billion|mln|bn|m))?|(\d[\d,]*(?:\.\d+)?)\s+(mln|billion|million)?\s*(dlrs|stg|yen|marks|francs|pounds|euros))",
+    )
+    .expect("valid regex");
+    let mut bare = Vec::new();
+    let mut bare_found = 0;
+    for _ in 0..3 {
+        let t = Instant::now();
+        bare_found = articles
+            .iter()
+            .map(|a| money_re.captures_iter(&a.text).count())
+            .sum();
+        bare.push(t.elapsed());
+    }
+
+    println!("median of 3 rounds:");
+    report(
+        "extract, 1 thread",
+        bytes,
+        articles.len(),
+        median(single),
+        found.1,
+    );
+    report(
+        "extract, 2 threads",
+        bytes,
+        articles.len(),
+        median(double),
+        found.1,
+    );
+    report(
+        "bare money regex (captures)",
+        bytes,
+        articles.len(),
+        median(bare),
+        bare_found,
+    );
+    println!("money mentions {}, claims {}", found.0, found.1);
+}
