@@ -26,7 +26,7 @@
 
 use std::hash::{BuildHasherDefault, Hasher};
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Input, MatchKind};
 use rust_decimal::Decimal;
 
 use crate::extract::numbers;
@@ -549,7 +549,7 @@ impl MoneyExtractor {
         let cues = AhoCorasickBuilder::new()
             .kind(Some(AhoCorasickKind::DFA))
             .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
+            .match_kind(MatchKind::LeftmostLongest)
             .build(&cue_patterns)
             .map_err(|e| file.bad(0, format!("cannot build the cue automaton: {e}")))?;
 
@@ -705,7 +705,11 @@ impl MoneyExtractor {
         let bytes = text.as_bytes();
         let mut regions: Vec<(usize, usize)> = Vec::new();
         let mut windows: Vec<(usize, usize)> = Vec::new();
-        for hit in self.cues.find_overlapping_iter(text) {
+        let mut from = 0;
+        while from < text.len() {
+            let Some(hit) = self.cues.find(Input::new(text).span(from..text.len())) else {
+                break;
+            };
             let (s, e) = (hit.start(), hit.end());
             let ok = match self.cue_checks.get(hit.pattern().as_usize()) {
                 Some(CueCheck::None) => true,
@@ -726,8 +730,11 @@ impl MoneyExtractor {
                 None => false,
             };
             if !ok {
+                // A longer cue may start inside a rejected one ("0 cents" after "0 c").
+                from = s + 1;
                 continue;
             }
+            from = e.max(s + 1);
             let start = region_start(text, s.saturating_sub(BEFORE_CUE), s);
             let end = region_end(text, (e + AFTER_CUE).min(text.len()));
             match regions.last_mut() {
@@ -1100,7 +1107,14 @@ impl MoneyExtractor {
                 }
             }
             TokKind::Word => {
-                if let Some(parsed) = numbers::parse_words(&region.folded[tok.start..]) {
+                let word = &region.folded[tok.start..tok.end];
+                let numeric = numbers::number_word(word).is_some() || word == "a" || word == "an";
+                let parsed = if numeric {
+                    numbers::parse_words(&region.folded[tok.start..])
+                } else {
+                    None
+                };
+                if let Some(parsed) = parsed {
                     let stop = tok.start + parsed.len;
                     while j < n && toks[j].end <= stop {
                         j += 1;
