@@ -117,6 +117,10 @@ enum QualifierForm {
 /// prefixes so a lookup stops as soon as no entry can match.
 #[derive(Debug, Clone)]
 struct PhraseMap<V> {
+    /// The token flag marking words that start an entry (see [`TokenFlags`]).
+    flag: u16,
+    /// Case-folded first tokens of all entries.
+    firsts: HashSet<String>,
     folded: HashMap<String, V>,
     exact: HashMap<String, V>,
     folded_prefixes: HashSet<String>,
@@ -125,8 +129,10 @@ struct PhraseMap<V> {
 }
 
 impl<V> PhraseMap<V> {
-    fn new() -> Self {
+    fn new(flag: u16) -> Self {
         PhraseMap {
+            flag,
+            firsts: HashSet::default(),
             folded: HashMap::default(),
             exact: HashMap::default(),
             folded_prefixes: HashSet::default(),
@@ -147,6 +153,8 @@ impl<V> PhraseMap<V> {
         if toks.is_empty() {
             return false;
         }
+        self.firsts
+            .insert(text[toks[0].start..toks[0].end].to_ascii_lowercase());
         let mut key = String::new();
         let prefixes = if exact {
             &mut self.exact_prefixes
@@ -177,6 +185,9 @@ impl<V> PhraseMap<V> {
         i: usize,
         buf: &mut String,
     ) -> Option<(&'m V, usize)> {
+        if region.toks.get(i).is_none_or(|t| t.flags & self.flag == 0) {
+            return None;
+        }
         let mut best: Option<(&V, usize)> = None;
         let passes = [
             (region.folded, &self.folded, &self.folded_prefixes),
@@ -239,6 +250,27 @@ struct Tok {
     num: Option<Decimal>,
     /// Whether the figure was written without a decimal point.
     whole: bool,
+    /// Which lexicons this token may start an entry of ([`TokenFlags`]).
+    flags: u16,
+}
+
+/// Bits of [`Tok::flags`]: set once per token from one lookup, so lexicon lookups that
+/// cannot match cost a bit test.
+struct TokenFlags;
+
+impl TokenFlags {
+    const CURRENCY: u16 = 1;
+    const SCALE: u16 = 1 << 1;
+    const QUALIFIER: u16 = 1 << 2;
+    const RATE_CONNECTOR: u16 = 1 << 3;
+    const RATE_UNIT: u16 = 1 << 4;
+    const RATE_ALONE: u16 = 1 << 5;
+    const PERCENT: u16 = 1 << 6;
+    /// A number word, or "a"/"an".
+    const NUMBER: u16 = 1 << 7;
+    const MINUS: u16 = 1 << 8;
+    /// An ISO code with a leading "M" for millions ("MGBP").
+    const M_CODE: u16 = 1 << 9;
 }
 
 /// Splits `text` into number, word and single-character punctuation tokens.
@@ -297,6 +329,7 @@ fn tokenize(text: &str, out: &mut Vec<Tok>) {
             para_before: newlines >= 2,
             num,
             whole,
+            flags: 0,
         });
         space = false;
         newlines = 0;
@@ -404,9 +437,8 @@ pub struct MoneyExtractor {
     weight_before: HashSet<String>,
     money_after: HashSet<String>,
     not_rate_after: HashSet<String>,
-    starters: HashSet<String>,
-    /// Characters that may start a mention as a punctuation token ("$", "€", a minus).
-    punct_starters: Vec<char>,
+    /// Lexicon flags of first tokens ([`TokenFlags`]).
+    token_flags: HashMap<String, u16>,
 }
 
 fn field<'a>(
@@ -443,11 +475,10 @@ fn decimal(file: &RuleFile, line: usize, text: &str) -> Result<Decimal, RulesErr
 impl MoneyExtractor {
     /// Builds the extractor from the loaded rules.
     pub fn new(rules: &RuleSet) -> Result<MoneyExtractor, RulesError> {
-        let mut currencies = PhraseMap::new();
+        let mut currencies = PhraseMap::new(TokenFlags::CURRENCY);
         let mut codes = HashMap::default();
         let mut cue_patterns: Vec<String> = Vec::new();
         let mut cue_checks: Vec<CueCheck> = Vec::new();
-        let mut starters: HashSet<String> = HashSet::default();
         let mut add_cue = |pattern: String, check: CueCheck| {
             cue_patterns.push(pattern);
             cue_checks.push(check);
@@ -507,7 +538,6 @@ impl MoneyExtractor {
                 return Err(file.bad(line, "empty form"));
             }
             let folded = form.to_ascii_lowercase();
-            starters.insert(first_token(&folded));
             // The cue: a symbol character, else the longest run of letters, else the form
             // after a digit.
             let symbol: String = folded
@@ -553,7 +583,7 @@ impl MoneyExtractor {
             .build(&cue_patterns)
             .map_err(|e| file.bad(0, format!("cannot build the cue automaton: {e}")))?;
 
-        let mut scales = PhraseMap::new();
+        let mut scales = PhraseMap::new(TokenFlags::SCALE);
         let file = rules.file(SCALES);
         for (line, fields) in file.rows() {
             let form = field(file, line, &fields, 0, "form")?;
@@ -575,7 +605,7 @@ impl MoneyExtractor {
             }
         }
 
-        let mut qualifiers = PhraseMap::new();
+        let mut qualifiers = PhraseMap::new(TokenFlags::QUALIFIER);
         let mut change_words = HashSet::default();
         let file = rules.file(QUALIFIERS);
         for (line, fields) in file.rows() {
@@ -608,15 +638,14 @@ impl MoneyExtractor {
                 }
                 other => return Err(file.bad(line, format!("unknown kind {other:?}"))),
             };
-            starters.insert(first_token(&phrase.to_ascii_lowercase()));
             if !qualifiers.insert(phrase, false, entry) {
                 return Err(file.bad(line, "empty phrase"));
             }
         }
 
-        let mut rate_connectors = PhraseMap::new();
-        let mut rate_units = PhraseMap::new();
-        let mut rate_alone = PhraseMap::new();
+        let mut rate_connectors = PhraseMap::new(TokenFlags::RATE_CONNECTOR);
+        let mut rate_units = PhraseMap::new(TokenFlags::RATE_UNIT);
+        let mut rate_alone = PhraseMap::new(TokenFlags::RATE_ALONE);
         let file = rules.file(RATES);
         for (line, fields) in file.rows() {
             let form = field(file, line, &fields, 0, "form")?;
@@ -637,7 +666,7 @@ impl MoneyExtractor {
             }
         }
 
-        let mut percent = PhraseMap::new();
+        let mut percent = PhraseMap::new(TokenFlags::PERCENT);
         let mut weight_after = HashSet::default();
         let mut weight_before = HashSet::default();
         let mut money_after = HashSet::default();
@@ -665,17 +694,37 @@ impl MoneyExtractor {
                 other => return Err(file.bad(line, format!("unknown cue {other:?}"))),
             }
         }
-        for article in ["a", "an"] {
-            starters.insert(article.to_string());
+        // One flag word per first token, so most lexicon lookups are a bit test.
+        let mut token_flags: HashMap<String, u16> = HashMap::default();
+        let mut flag = |word: &str, bit: u16| {
+            *token_flags.entry(word.to_string()).or_insert(0) |= bit;
+        };
+        for first in &currencies.firsts {
+            flag(first, TokenFlags::CURRENCY);
         }
-        let mut punct_starters: Vec<char> = MINUS.to_vec();
-        for starter in &starters {
-            let mut chars = starter.chars();
-            if let (Some(c), None) = (chars.next(), chars.next()) {
-                if !c.is_alphanumeric() && !punct_starters.contains(&c) {
-                    punct_starters.push(c);
-                }
-            }
+        for first in &scales.firsts {
+            flag(first, TokenFlags::SCALE);
+        }
+        for first in &qualifiers.firsts {
+            flag(first, TokenFlags::QUALIFIER);
+        }
+        for first in &rate_connectors.firsts {
+            flag(first, TokenFlags::RATE_CONNECTOR);
+        }
+        for first in &rate_units.firsts {
+            flag(first, TokenFlags::RATE_UNIT);
+        }
+        for first in &rate_alone.firsts {
+            flag(first, TokenFlags::RATE_ALONE);
+        }
+        for first in &percent.firsts {
+            flag(first, TokenFlags::PERCENT);
+        }
+        for word in numbers::NUMBER_WORDS.iter().chain(&["a", "an"]) {
+            flag(word, TokenFlags::NUMBER);
+        }
+        for minus in MINUS {
+            flag(&minus.to_string(), TokenFlags::MINUS);
         }
 
         Ok(MoneyExtractor {
@@ -694,8 +743,7 @@ impl MoneyExtractor {
             weight_before,
             money_after,
             not_rate_after,
-            starters,
-            punct_starters,
+            token_flags,
         })
     }
 
@@ -758,6 +806,7 @@ impl MoneyExtractor {
             let orig = &text[start..end];
             let folded = orig.to_ascii_lowercase();
             tokenize(orig, &mut toks);
+            self.flag_tokens(orig, &folded, &mut toks);
             let region = Region {
                 orig,
                 folded: &folded,
@@ -801,15 +850,30 @@ impl MoneyExtractor {
     /// Whether a mention may start at token `i`.
     fn is_start(&self, region: &Region<'_>, i: usize) -> bool {
         let tok = &region.toks[i];
-        match tok.kind {
-            TokKind::Num => true,
-            TokKind::Punct => region.is_punct(i, &self.punct_starters),
-            TokKind::Word => {
-                let word = &region.folded[tok.start..tok.end];
-                self.starters.contains(word)
-                    || numbers::number_word(word).is_some()
-                    || (word.len() == 4 && word.starts_with('m'))
+        const STARTS: u16 = TokenFlags::CURRENCY
+            | TokenFlags::QUALIFIER
+            | TokenFlags::NUMBER
+            | TokenFlags::MINUS
+            | TokenFlags::M_CODE;
+        tok.kind == TokKind::Num || tok.flags & STARTS != 0
+    }
+
+    /// Sets each token's [`TokenFlags`] from one lookup.
+    fn flag_tokens(&self, orig: &str, folded: &str, toks: &mut [Tok]) {
+        for tok in toks.iter_mut() {
+            if tok.kind == TokKind::Num || tok.end - tok.start > MAX_LEXICON_TOKEN {
+                continue;
             }
+            let word = &folded[tok.start..tok.end];
+            let mut flags = self.token_flags.get(word).copied().unwrap_or(0);
+            if tok.kind == TokKind::Word
+                && word.len() == 4
+                && orig.as_bytes()[tok.start] == b'M'
+                && self.codes.contains_key(&word[1..])
+            {
+                flags |= TokenFlags::M_CODE;
+            }
+            tok.flags = flags;
         }
     }
 
@@ -1002,8 +1066,7 @@ impl MoneyExtractor {
             return Some((form, n, None));
         }
         let tok = region.toks.get(i)?;
-        let orig = &region.orig[tok.start..tok.end];
-        if tok.kind == TokKind::Word && orig.len() == 4 && orig.starts_with('M') {
+        if tok.flags & TokenFlags::M_CODE != 0 {
             let form = self.codes.get(&region.folded[tok.start + 1..tok.end])?;
             return Some((form, 1, Some(Decimal::from(1_000_000))));
         }
@@ -1107,9 +1170,7 @@ impl MoneyExtractor {
                 }
             }
             TokKind::Word => {
-                let word = &region.folded[tok.start..tok.end];
-                let numeric = numbers::number_word(word).is_some() || word == "a" || word == "an";
-                let parsed = if numeric {
+                let parsed = if tok.flags & TokenFlags::NUMBER != 0 {
                     numbers::parse_words(&region.folded[tok.start..])
                 } else {
                     None
@@ -1408,15 +1469,6 @@ struct Mention {
     high: Option<Decimal>,
     qualifier: Qualifier,
     per: Option<String>,
-}
-
-/// The first token of a lexicon form, as text.
-fn first_token(form: &str) -> String {
-    let mut toks = Vec::new();
-    tokenize(form, &mut toks);
-    toks.first()
-        .map(|t| form[t.start..t.end].to_string())
-        .unwrap_or_default()
 }
 
 /// Start of the stretch to read before a cue at `cue`: at a char boundary, moved forward

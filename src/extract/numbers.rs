@@ -175,6 +175,50 @@ fn dot_group_start(bytes: &[u8], pos: usize) -> bool {
     pos + 1 < bytes.len() && bytes[pos] == b'.' && bytes[pos + 1].is_ascii_digit()
 }
 
+/// Every word [`number_word`] knows, in lower case.
+pub const NUMBER_WORDS: &[&str] = &[
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+    "thirty",
+    "forty",
+    "fifty",
+    "sixty",
+    "seventy",
+    "eighty",
+    "ninety",
+    "hundred",
+    "dozen",
+    "thousand",
+    "million",
+    "billion",
+    "trillion",
+    "half",
+    "halves",
+    "third",
+    "thirds",
+    "quarter",
+    "quarters",
+];
+
 /// What one English number word stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NumberWord {
@@ -640,6 +684,15 @@ mod tests {
         assert_eq!(words("one point three dollars"), Some((dec("1.3"), 15)));
         assert_eq!(words("two point five million"), Some((dec("2500000"), 22)));
         assert_eq!(words("one point of view"), Some((dec("1"), 3)));
+    }
+
+    #[test]
+    fn word_list_matches_number_word() {
+        for word in NUMBER_WORDS {
+            assert!(number_word(word).is_some(), "{word}");
+            assert!(number_word(&word.to_uppercase()).is_some(), "{word}");
+        }
+        assert!(number_word("dollar").is_none());
     }
 
     #[test]
