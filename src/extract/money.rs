@@ -68,8 +68,8 @@ const NEGATIVES: &str = "money/negatives.tsv";
 
 /// Bytes of context read before and after a currency cue; a mention starts at most
 /// `BEFORE_CUE` bytes before its currency.
-const BEFORE_CUE: usize = 96;
-const AFTER_CUE: usize = 48;
+const BEFORE_CUE: usize = 64;
+const AFTER_CUE: usize = 32;
 /// Longest token looked up in a lexicon; longer tokens match nothing.
 const MAX_LEXICON_TOKEN: usize = 48;
 
@@ -411,7 +411,7 @@ impl Amount<'_> {
 enum CueCheck {
     /// A symbol: always a cue.
     None,
-    /// A word: not preceded by a letter (a code may be preceded by a lone "M").
+    /// A word: neither preceded (a code may be, by a lone "M") nor followed by a letter.
     LeftBoundary { code: bool },
     /// A short form: neither preceded nor followed by a letter.
     BothBoundaries,
@@ -762,11 +762,14 @@ impl MoneyExtractor {
             let ok = match self.cue_checks.get(hit.pattern().as_usize()) {
                 Some(CueCheck::None) => true,
                 Some(CueCheck::LeftBoundary { code }) => {
-                    s == 0
+                    let left = s == 0
                         || !bytes[s - 1].is_ascii_alphabetic()
                         || (*code
                             && (bytes[s - 1] == b'M' || bytes[s - 1] == b'm')
-                            && (s < 2 || !bytes[s - 2].is_ascii_alphabetic()))
+                            && (s < 2 || !bytes[s - 2].is_ascii_alphabetic()));
+                    // "European", "central" and "wonder" are not cues.
+                    let right = e >= bytes.len() || !bytes[e].is_ascii_alphabetic();
+                    left && right
                 }
                 Some(CueCheck::BothBoundaries) => {
                     (s == 0 || !bytes[s - 1].is_ascii_alphabetic())
@@ -802,9 +805,12 @@ impl MoneyExtractor {
         let mut buf = String::new();
         let mut chars = CharCounter::default();
         let mut window = 0;
+        let mut folded = String::new();
         for (start, end) in regions {
             let orig = &text[start..end];
-            let folded = orig.to_ascii_lowercase();
+            folded.clear();
+            folded.push_str(orig);
+            folded.make_ascii_lowercase();
             tokenize(orig, &mut toks);
             self.flag_tokens(orig, &folded, &mut toks);
             let region = Region {
