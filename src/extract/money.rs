@@ -21,12 +21,12 @@
 //! * "$1.2 million to $23.5 million" is one range; after a change verb ("rose from $5 to
 //!   $7", "fell by 5 cts to 1.20 dlrs") the two figures are separate mentions.
 //!
-//! Speed: an Aho-Corasick scan for currency cues picks the stretches of text worth reading;
-//! only those are tokenised and parsed, so text without a cue costs one automaton pass.
+//! Speed: one byte scan for currency cues (symbols, currency words, codes) picks the
+//! stretches of text worth reading; only those are tokenised and parsed, so text without a
+//! cue costs one pass over its bytes.
 
 use std::hash::{BuildHasherDefault, Hasher};
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Input, MatchKind};
 use rust_decimal::Decimal;
 
 use crate::extract::numbers;
@@ -406,24 +406,114 @@ impl Amount<'_> {
     }
 }
 
-/// What a cue hit needs around it to count.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum CueCheck {
-    /// A symbol: always a cue.
-    None,
-    /// A word: neither preceded (a code may be, by a lone "M") nor followed by a letter.
-    LeftBoundary { code: bool },
-    /// A short form: neither preceded nor followed by a letter.
-    BothBoundaries,
-    /// A digit then a short form: not followed by a letter.
-    RightBoundary,
+/// Longest currency word the cue scan knows.
+const MAX_CUE_WORD: usize = 16;
+
+/// Finds currency cues in one pass over the bytes: currency symbols, whole ASCII words that
+/// are currency words or codes (looked up by first letter and length; a code may carry a
+/// leading "M" for millions), and short unit forms right after a digit ("43c", "50p",
+/// "42 le").
+#[derive(Debug, Clone, Default)]
+struct CueScanner {
+    /// Lower-case cue words with whether each is an ISO code, by first letter and length.
+    words: Vec<Vec<(Box<[u8]>, bool)>>,
+    /// Symbol characters, sorted.
+    symbols: Vec<char>,
+    /// Lower-case short forms that count only after a digit.
+    after_digit: Vec<Box<[u8]>>,
+}
+
+impl CueScanner {
+    fn bucket(first: u8, len: usize) -> Option<usize> {
+        let first = first.to_ascii_lowercase();
+        (first.is_ascii_lowercase() && (1..=MAX_CUE_WORD).contains(&len))
+            .then(|| usize::from(first - b'a') * (MAX_CUE_WORD + 1) + len)
+    }
+
+    /// Adds a word of ASCII letters; false if it cannot be one.
+    fn add_word(&mut self, word: &str, code: bool) -> bool {
+        let word = word.to_ascii_lowercase();
+        let Some(bucket) = word
+            .bytes()
+            .next()
+            .and_then(|b| Self::bucket(b, word.len()))
+        else {
+            return false;
+        };
+        if self.words.is_empty() {
+            self.words = vec![Vec::new(); 26 * (MAX_CUE_WORD + 1)];
+        }
+        self.words[bucket].push((word.into_bytes().into_boxed_slice(), code));
+        true
+    }
+
+    /// Whether `word` is a cue word (`Some(is_code)`).
+    fn word(&self, word: &[u8]) -> Option<bool> {
+        let bucket = Self::bucket(*word.first()?, word.len())?;
+        self.words
+            .get(bucket)?
+            .iter()
+            .find(|(w, _)| w.eq_ignore_ascii_case(word))
+            .map(|(_, code)| *code)
+    }
+
+    /// Calls `on_cue(start, end)` for every cue, in order.
+    fn scan(&self, text: &str, mut on_cue: impl FnMut(usize, usize)) {
+        let bytes = text.as_bytes();
+        let n = bytes.len();
+        let mut i = 0;
+        while i < n {
+            let c = bytes[i];
+            if c.is_ascii_alphabetic() {
+                let s = i;
+                while i < n && bytes[i].is_ascii_alphabetic() {
+                    i += 1;
+                }
+                let word = &bytes[s..i];
+                let m_code = word.len() >= 4
+                    && (word[0] == b'M' || word[0] == b'm')
+                    && self.word(&word[1..]) == Some(true);
+                if m_code || self.word(word).is_some() {
+                    on_cue(s, i);
+                }
+            } else if c.is_ascii_digit() {
+                while i < n && bytes[i].is_ascii_digit() {
+                    i += 1;
+                }
+                let k = if i < n && bytes[i] == b' ' { i + 1 } else { i };
+                let short = self.after_digit.iter().find(|form| {
+                    let end = k + form.len();
+                    end <= n
+                        && bytes[k..end].eq_ignore_ascii_case(form)
+                        && (end == n || !bytes[end].is_ascii_alphabetic())
+                });
+                if let Some(form) = short {
+                    on_cue(k, k + form.len());
+                }
+            } else if c == b'$' {
+                on_cue(i, i + 1);
+                i += 1;
+            } else if c >= 0x80 {
+                let ch = text[i..]
+                    .chars()
+                    .next()
+                    .unwrap_or(char::REPLACEMENT_CHARACTER);
+                let len = ch.len_utf8();
+                if self.symbols.binary_search(&ch).is_ok() {
+                    on_cue(i, i + len);
+                }
+                i += len;
+            } else {
+                i += 1;
+            }
+        }
+    }
 }
 
 /// Finds money mentions, with the lexicons of `rules/money/`.
 #[derive(Debug, Clone)]
 pub struct MoneyExtractor {
-    cues: AhoCorasick,
-    cue_checks: Vec<CueCheck>,
+    cues: CueScanner,
     currencies: PhraseMap<CurrencyForm>,
     codes: HashMap<String, CurrencyForm>,
     scales: PhraseMap<ScaleForm>,
@@ -477,12 +567,7 @@ impl MoneyExtractor {
     pub fn new(rules: &RuleSet) -> Result<MoneyExtractor, RulesError> {
         let mut currencies = PhraseMap::new(TokenFlags::CURRENCY);
         let mut codes = HashMap::default();
-        let mut cue_patterns: Vec<String> = Vec::new();
-        let mut cue_checks: Vec<CueCheck> = Vec::new();
-        let mut add_cue = |pattern: String, check: CueCheck| {
-            cue_patterns.push(pattern);
-            cue_checks.push(check);
-        };
+        let mut cues = CueScanner::default();
 
         let file = rules.file(CURRENCIES);
         for (line, fields) in file.rows() {
@@ -549,39 +634,26 @@ impl MoneyExtractor {
                 .max_by_key(|w| w.len())
                 .unwrap_or("");
             if !symbol.is_empty() {
-                add_cue(symbol, CueCheck::None);
+                cues.symbols.extend(symbol.chars());
             } else if longest_word.len() >= 3 {
-                add_cue(
-                    longest_word.to_string(),
-                    CueCheck::LeftBoundary {
-                        code: kind == CurrencyKind::Code,
-                    },
-                );
+                if !cues.add_word(longest_word, kind == CurrencyKind::Code) {
+                    return Err(file.bad(line, "currency word too long for the cue scan"));
+                }
             } else {
                 if before {
-                    add_cue(folded.clone(), CueCheck::BothBoundaries);
+                    cues.add_word(longest_word, false);
                 }
                 if after {
-                    for digit in '0'..='9' {
-                        add_cue(format!("{digit}{folded}"), CueCheck::RightBoundary);
-                        add_cue(format!("{digit} {folded}"), CueCheck::RightBoundary);
-                    }
+                    cues.after_digit
+                        .push(folded.clone().into_bytes().into_boxed_slice());
                 }
             }
         }
-        // Deduplicate cues (keep the first check of each pattern).
-        let mut seen = HashSet::default();
-        let (cue_patterns, cue_checks): (Vec<String>, Vec<CueCheck>) = cue_patterns
-            .into_iter()
-            .zip(cue_checks)
-            .filter(|(p, _)| seen.insert(p.clone()))
-            .unzip();
-        let cues = AhoCorasickBuilder::new()
-            .kind(Some(AhoCorasickKind::DFA))
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(&cue_patterns)
-            .map_err(|e| file.bad(0, format!("cannot build the cue automaton: {e}")))?;
+        cues.symbols.sort_unstable();
+        cues.symbols.dedup();
+        // Longer short forms first ("l.e." before "l.e").
+        cues.after_digit.sort_by_key(|f| std::cmp::Reverse(f.len()));
+        cues.after_digit.dedup();
 
         let mut scales = PhraseMap::new(TokenFlags::SCALE);
         let file = rules.file(SCALES);
@@ -729,7 +801,6 @@ impl MoneyExtractor {
 
         Ok(MoneyExtractor {
             cues,
-            cue_checks,
             currencies,
             codes,
             scales,
@@ -750,42 +821,9 @@ impl MoneyExtractor {
     /// Every money mention in `text`, in order, with character offsets.
     pub fn find(&self, text: &str) -> Vec<Money> {
         let mut found = Vec::new();
-        let bytes = text.as_bytes();
         let mut regions: Vec<(usize, usize)> = Vec::new();
         let mut windows: Vec<(usize, usize)> = Vec::new();
-        let mut from = 0;
-        while from < text.len() {
-            let Some(hit) = self.cues.find(Input::new(text).span(from..text.len())) else {
-                break;
-            };
-            let (s, e) = (hit.start(), hit.end());
-            let ok = match self.cue_checks.get(hit.pattern().as_usize()) {
-                Some(CueCheck::None) => true,
-                Some(CueCheck::LeftBoundary { code }) => {
-                    let left = s == 0
-                        || !bytes[s - 1].is_ascii_alphabetic()
-                        || (*code
-                            && (bytes[s - 1] == b'M' || bytes[s - 1] == b'm')
-                            && (s < 2 || !bytes[s - 2].is_ascii_alphabetic()));
-                    // "European", "central" and "wonder" are not cues.
-                    let right = e >= bytes.len() || !bytes[e].is_ascii_alphabetic();
-                    left && right
-                }
-                Some(CueCheck::BothBoundaries) => {
-                    (s == 0 || !bytes[s - 1].is_ascii_alphabetic())
-                        && (e >= bytes.len() || !bytes[e].is_ascii_alphabetic())
-                }
-                Some(CueCheck::RightBoundary) => {
-                    e >= bytes.len() || !bytes[e].is_ascii_alphabetic()
-                }
-                None => false,
-            };
-            if !ok {
-                // A longer cue may start inside a rejected one ("0 cents" after "0 c").
-                from = s + 1;
-                continue;
-            }
-            from = e.max(s + 1);
+        self.cues.scan(text, |s, e| {
             let start = region_start(text, s.saturating_sub(BEFORE_CUE), s);
             let end = region_end(text, (e + AFTER_CUE).min(text.len()));
             match regions.last_mut() {
@@ -797,7 +835,7 @@ impl MoneyExtractor {
                 Some(last) if start <= last.1 => last.1 = last.1.max(e),
                 _ => windows.push((start, e)),
             }
-        }
+        });
         if regions.is_empty() {
             return found;
         }
