@@ -410,51 +410,65 @@ impl Amount<'_> {
 const MAX_CUE_WORD: usize = 16;
 
 /// Finds currency cues in one pass over the bytes: currency symbols, whole ASCII words that
-/// are currency words or codes (looked up by first letter and length; a code may carry a
-/// leading "M" for millions), and short unit forms right after a digit ("43c", "50p",
-/// "42 le").
+/// are currency words or codes (a code may carry a leading "M" for millions), and short
+/// unit forms right after a digit ("43c", "50p", "42 le").
+///
+/// A word of up to 16 letters is packed, lower-cased, into a `u128` key while it is
+/// scanned; a bit per (first letter, length) turns most words away, the rest are looked up
+/// by binary search.
 #[derive(Debug, Clone, Default)]
 struct CueScanner {
-    /// Lower-case cue words with whether each is an ISO code, by first letter and length.
-    words: Vec<Vec<(Box<[u8]>, bool)>>,
+    /// Packed lower-case cue words, sorted, with whether each is an ISO code.
+    keys: Vec<(u128, bool)>,
+    /// For each first letter, a bit per word length that has cue words.
+    lengths: [u32; 26],
     /// Symbol characters, sorted.
     symbols: Vec<char>,
     /// Lower-case short forms that count only after a digit.
     after_digit: Vec<Box<[u8]>>,
 }
 
-impl CueScanner {
-    fn bucket(first: u8, len: usize) -> Option<usize> {
-        let first = first.to_ascii_lowercase();
-        (first.is_ascii_lowercase() && (1..=MAX_CUE_WORD).contains(&len))
-            .then(|| usize::from(first - b'a') * (MAX_CUE_WORD + 1) + len)
-    }
+/// Packs up to 16 ASCII letters, lower-cased, first letter most significant.
+fn pack(word: &[u8]) -> u128 {
+    word.iter().fold(0u128, |key, b| {
+        (key << 8) | u128::from(b.to_ascii_lowercase())
+    })
+}
 
+impl CueScanner {
     /// Adds a word of ASCII letters; false if it cannot be one.
     fn add_word(&mut self, word: &str, code: bool) -> bool {
-        let word = word.to_ascii_lowercase();
-        let Some(bucket) = word
-            .bytes()
-            .next()
-            .and_then(|b| Self::bucket(b, word.len()))
-        else {
+        let bytes = word.as_bytes();
+        let Some(first) = bytes.first().map(u8::to_ascii_lowercase) else {
             return false;
         };
-        if self.words.is_empty() {
-            self.words = vec![Vec::new(); 26 * (MAX_CUE_WORD + 1)];
+        if bytes.len() > MAX_CUE_WORD
+            || !first.is_ascii_lowercase()
+            || !bytes.iter().all(u8::is_ascii_alphabetic)
+        {
+            return false;
         }
-        self.words[bucket].push((word.into_bytes().into_boxed_slice(), code));
+        self.lengths[usize::from(first - b'a')] |= 1 << bytes.len();
+        self.keys.push((pack(bytes), code));
         true
     }
 
-    /// Whether `word` is a cue word (`Some(is_code)`).
-    fn word(&self, word: &[u8]) -> Option<bool> {
-        let bucket = Self::bucket(*word.first()?, word.len())?;
-        self.words
-            .get(bucket)?
-            .iter()
-            .find(|(w, _)| w.eq_ignore_ascii_case(word))
-            .map(|(_, code)| *code)
+    /// Sorts the keys; call once after adding words.
+    fn finish(&mut self) {
+        self.keys.sort_unstable();
+        self.keys.dedup_by_key(|(key, _)| *key);
+    }
+
+    /// Whether the packed word is a cue word (`Some(is_code)`).
+    fn word(&self, key: u128, first: u8, len: usize) -> Option<bool> {
+        let lengths = self
+            .lengths
+            .get(usize::from(first.to_ascii_lowercase().wrapping_sub(b'a')))?;
+        if len == 0 || len > MAX_CUE_WORD || lengths & (1 << len) == 0 {
+            return None;
+        }
+        let at = self.keys.binary_search_by_key(&key, |(k, _)| *k).ok()?;
+        self.keys.get(at).map(|(_, code)| *code)
     }
 
     /// Calls `on_cue(start, end)` for every cue, in order.
@@ -466,14 +480,26 @@ impl CueScanner {
             let c = bytes[i];
             if c.is_ascii_alphabetic() {
                 let s = i;
+                let mut key = 0u128;
                 while i < n && bytes[i].is_ascii_alphabetic() {
+                    if i - s < MAX_CUE_WORD {
+                        key = (key << 8) | u128::from(bytes[i].to_ascii_lowercase());
+                    }
                     i += 1;
                 }
-                let word = &bytes[s..i];
-                let m_code = word.len() >= 4
-                    && (word[0] == b'M' || word[0] == b'm')
-                    && self.word(&word[1..]) == Some(true);
-                if m_code || self.word(word).is_some() {
+                let len = i - s;
+                if len > MAX_CUE_WORD {
+                    continue;
+                }
+                let cue = self.word(key, c, len).is_some()
+                    || (len >= 4
+                        && (c == b'M' || c == b'm')
+                        && self.word(
+                            key & ((1u128 << (8 * (len - 1))) - 1),
+                            bytes[s + 1],
+                            len - 1,
+                        ) == Some(true));
+                if cue {
                     on_cue(s, i);
                 }
             } else if c.is_ascii_digit() {
@@ -649,6 +675,7 @@ impl MoneyExtractor {
                 }
             }
         }
+        cues.finish();
         cues.symbols.sort_unstable();
         cues.symbols.dedup();
         // Longer short forms first ("l.e." before "l.e").
