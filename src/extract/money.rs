@@ -414,14 +414,17 @@ const MAX_CUE_WORD: usize = 16;
 /// unit forms right after a digit ("43c", "50p", "42 le").
 ///
 /// A word of up to 16 letters is packed, lower-cased, into a `u128` key while it is
-/// scanned; a bit per (first letter, length) turns most words away, the rest are looked up
-/// by binary search.
+/// scanned; a bit per (first two letters, length) turns most words away, the rest are
+/// looked up in a small open-addressing table.
 #[derive(Debug, Clone, Default)]
 struct CueScanner {
-    /// Packed lower-case cue words, sorted, with whether each is an ISO code.
+    /// Packed lower-case cue words with whether each is an ISO code.
     keys: Vec<(u128, bool)>,
-    /// For each first letter, a bit per word length that has cue words.
-    lengths: [u32; 26],
+    /// Open-addressing table over `keys` (0 = empty slot).
+    table: Vec<(u128, bool)>,
+    /// For each pair of first two letters (a single letter pairs with itself), a bit per
+    /// word length that has cue words.
+    lengths: Vec<u32>,
     /// Symbol characters, sorted.
     symbols: Vec<char>,
     /// Lower-case short forms that count only after a digit.
@@ -448,27 +451,65 @@ impl CueScanner {
         {
             return false;
         }
-        self.lengths[usize::from(first - b'a')] |= 1 << bytes.len();
+        let second = bytes.get(1).copied().unwrap_or(first);
+        if self.lengths.is_empty() {
+            self.lengths = vec![0; 26 * 26];
+        }
+        if let Some(pair) = Self::pair(first, second) {
+            self.lengths[pair] |= 1 << bytes.len();
+        }
         self.keys.push((pack(bytes), code));
         true
     }
 
-    /// Sorts the keys; call once after adding words.
+    fn pair(first: u8, second: u8) -> Option<usize> {
+        let a = first.to_ascii_lowercase().wrapping_sub(b'a');
+        let b = second.to_ascii_lowercase().wrapping_sub(b'a');
+        (a < 26 && b < 26).then(|| usize::from(a) * 26 + usize::from(b))
+    }
+
+    fn slot(key: u128, bits: u32) -> usize {
+        let mixed = ((key as u64) ^ ((key >> 64) as u64)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        (mixed >> (64 - bits)) as usize
+    }
+
+    /// Builds the lookup table; call once after adding words.
     fn finish(&mut self) {
         self.keys.sort_unstable();
         self.keys.dedup_by_key(|(key, _)| *key);
+        let bits = (self.keys.len() * 4)
+            .next_power_of_two()
+            .max(64)
+            .trailing_zeros();
+        let size = 1usize << bits;
+        self.table = vec![(0, false); size];
+        for &(key, code) in &self.keys {
+            let mut at = Self::slot(key, bits);
+            while self.table[at].0 != 0 {
+                at = (at + 1) & (size - 1);
+            }
+            self.table[at] = (key, code);
+        }
     }
 
     /// Whether the packed word is a cue word (`Some(is_code)`).
-    fn word(&self, key: u128, first: u8, len: usize) -> Option<bool> {
-        let lengths = self
-            .lengths
-            .get(usize::from(first.to_ascii_lowercase().wrapping_sub(b'a')))?;
-        if len == 0 || len > MAX_CUE_WORD || lengths & (1 << len) == 0 {
+    fn word(&self, key: u128, first: u8, second: u8, len: usize) -> Option<bool> {
+        let lengths = self.lengths.get(Self::pair(first, second)?)?;
+        if len == 0 || len > MAX_CUE_WORD || lengths & (1 << len) == 0 || self.table.is_empty() {
             return None;
         }
-        let at = self.keys.binary_search_by_key(&key, |(k, _)| *k).ok()?;
-        self.keys.get(at).map(|(_, code)| *code)
+        let size = self.table.len();
+        let mut at = Self::slot(key, size.trailing_zeros());
+        loop {
+            let (k, code) = self.table[at];
+            if k == key {
+                return Some(code);
+            }
+            if k == 0 {
+                return None;
+            }
+            at = (at + 1) & (size - 1);
+        }
     }
 
     /// Calls `on_cue(start, end)` for every cue, in order.
@@ -491,12 +532,14 @@ impl CueScanner {
                 if len > MAX_CUE_WORD {
                     continue;
                 }
-                let cue = self.word(key, c, len).is_some()
+                let second = if len > 1 { bytes[s + 1] } else { c };
+                let cue = self.word(key, c, second, len).is_some()
                     || (len >= 4
                         && (c == b'M' || c == b'm')
                         && self.word(
                             key & ((1u128 << (8 * (len - 1))) - 1),
                             bytes[s + 1],
+                            bytes[s + 2],
                             len - 1,
                         ) == Some(true));
                 if cue {
