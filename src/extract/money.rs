@@ -519,65 +519,110 @@ impl CueScanner {
         let mut i = 0;
         while i < n {
             let c = bytes[i];
-            if c.is_ascii_alphabetic() {
-                let s = i;
-                let mut key = 0u128;
-                while i < n && bytes[i].is_ascii_alphabetic() {
-                    if i - s < MAX_CUE_WORD {
-                        key = (key << 8) | u128::from(bytes[i].to_ascii_lowercase());
+            match BYTE_CLASS[usize::from(c)] {
+                LETTER => {
+                    let s = i;
+                    i += 1;
+                    while i < n && BYTE_CLASS[usize::from(bytes[i])] == LETTER {
+                        i += 1;
                     }
+                    if self.word_at(bytes, s, i) {
+                        on_cue(s, i);
+                    }
+                }
+                DIGIT => {
+                    while i < n && BYTE_CLASS[usize::from(bytes[i])] == DIGIT {
+                        i += 1;
+                    }
+                    if self.after_digit.is_empty() {
+                        continue;
+                    }
+                    let k = if i < n && bytes[i] == b' ' { i + 1 } else { i };
+                    let short = self.after_digit.iter().find(|form| {
+                        let end = k + form.len();
+                        end <= n
+                            && bytes[k..end].eq_ignore_ascii_case(form)
+                            && (end == n || !bytes[end].is_ascii_alphabetic())
+                    });
+                    if let Some(form) = short {
+                        on_cue(k, k + form.len());
+                    }
+                }
+                DOLLAR => {
+                    on_cue(i, i + 1);
                     i += 1;
                 }
-                let len = i - s;
-                if len > MAX_CUE_WORD {
-                    continue;
+                HIGH => {
+                    let ch = text[i..]
+                        .chars()
+                        .next()
+                        .unwrap_or(char::REPLACEMENT_CHARACTER);
+                    let len = ch.len_utf8();
+                    if self.symbols.binary_search(&ch).is_ok() {
+                        on_cue(i, i + len);
+                    }
+                    i += len;
                 }
-                let second = if len > 1 { bytes[s + 1] } else { c };
-                let cue = self.word(key, c, second, len).is_some()
-                    || (len >= 4
-                        && (c == b'M' || c == b'm')
-                        && self.word(
-                            key & ((1u128 << (8 * (len - 1))) - 1),
-                            bytes[s + 1],
-                            bytes[s + 2],
-                            len - 1,
-                        ) == Some(true));
-                if cue {
-                    on_cue(s, i);
-                }
-            } else if c.is_ascii_digit() {
-                while i < n && bytes[i].is_ascii_digit() {
-                    i += 1;
-                }
-                let k = if i < n && bytes[i] == b' ' { i + 1 } else { i };
-                let short = self.after_digit.iter().find(|form| {
-                    let end = k + form.len();
-                    end <= n
-                        && bytes[k..end].eq_ignore_ascii_case(form)
-                        && (end == n || !bytes[end].is_ascii_alphabetic())
-                });
-                if let Some(form) = short {
-                    on_cue(k, k + form.len());
-                }
-            } else if c == b'$' {
-                on_cue(i, i + 1);
-                i += 1;
-            } else if c >= 0x80 {
-                let ch = text[i..]
-                    .chars()
-                    .next()
-                    .unwrap_or(char::REPLACEMENT_CHARACTER);
-                let len = ch.len_utf8();
-                if self.symbols.binary_search(&ch).is_ok() {
-                    on_cue(i, i + len);
-                }
-                i += len;
-            } else {
-                i += 1;
+                _ => i += 1,
             }
         }
     }
+
+    /// Whether the ASCII word `bytes[s..e]` is a cue word, or a code after a leading "M".
+    fn word_at(&self, bytes: &[u8], s: usize, e: usize) -> bool {
+        let len = e - s;
+        if len > MAX_CUE_WORD + 1 {
+            return false;
+        }
+        let first = bytes[s];
+        let second = if len > 1 { bytes[s + 1] } else { first };
+        if len <= MAX_CUE_WORD && self.might_be(first, second, len) {
+            let key = pack(&bytes[s..e]);
+            if self.word(key, first, second, len).is_some() {
+                return true;
+            }
+        }
+        len >= 4
+            && (first == b'M' || first == b'm')
+            && self.might_be(bytes[s + 1], bytes[s + 2], len - 1)
+            && self.word(pack(&bytes[s + 1..e]), bytes[s + 1], bytes[s + 2], len - 1) == Some(true)
+    }
+
+    /// The cheap filter: some cue word starts with these letters and has this length.
+    fn might_be(&self, first: u8, second: u8, len: usize) -> bool {
+        Self::pair(first, second)
+            .and_then(|pair| self.lengths.get(pair))
+            .is_some_and(|lengths| len <= MAX_CUE_WORD && lengths & (1 << len) != 0)
+    }
 }
+
+/// Byte classes for the cue scan.
+const OTHER: u8 = 0;
+const LETTER: u8 = 1;
+const DIGIT: u8 = 2;
+const DOLLAR: u8 = 3;
+const HIGH: u8 = 4;
+
+static BYTE_CLASS: [u8; 256] = {
+    let mut table = [OTHER; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        table[b] = if byte.is_ascii_alphabetic() {
+            LETTER
+        } else if byte.is_ascii_digit() {
+            DIGIT
+        } else if byte == b'$' {
+            DOLLAR
+        } else if byte >= 0x80 {
+            HIGH
+        } else {
+            OTHER
+        };
+        b += 1;
+    }
+    table
+};
 
 /// Finds money mentions, with the lexicons of `rules/money/`.
 #[derive(Debug, Clone)]
@@ -894,20 +939,24 @@ impl MoneyExtractor {
         let mut regions: Vec<(usize, usize)> = Vec::new();
         let mut windows: Vec<(usize, usize)> = Vec::new();
         self.cues.scan(text, |s, e| {
-            let start = region_start(text, s.saturating_sub(BEFORE_CUE), s);
-            let end = region_end(text, (e + AFTER_CUE).min(text.len()));
+            // Region ends are snapped to white space once, below.
+            let from = s.saturating_sub(BEFORE_CUE);
+            let end = (e + AFTER_CUE).min(text.len());
             match regions.last_mut() {
-                Some(last) if start <= last.1 => last.1 = last.1.max(end),
-                _ => regions.push((start, end)),
+                Some(last) if from <= last.1 => last.1 = last.1.max(end),
+                _ => regions.push((region_start(text, from, s), end)),
             }
             // Mentions start at most BEFORE_CUE bytes before their currency cue.
             match windows.last_mut() {
-                Some(last) if start <= last.1 => last.1 = last.1.max(e),
-                _ => windows.push((start, e)),
+                Some(last) if from <= last.1 => last.1 = last.1.max(e),
+                _ => windows.push((from, e)),
             }
         });
         if regions.is_empty() {
             return found;
+        }
+        for region in regions.iter_mut() {
+            region.1 = region_end(text, region.1);
         }
         let mut toks = Vec::new();
         let mut buf = String::new();
