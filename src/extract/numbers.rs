@@ -175,6 +175,50 @@ fn dot_group_start(bytes: &[u8], pos: usize) -> bool {
     pos + 1 < bytes.len() && bytes[pos] == b'.' && bytes[pos + 1].is_ascii_digit()
 }
 
+/// Every word [`number_word`] knows, in lower case.
+pub const NUMBER_WORDS: &[&str] = &[
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+    "thirty",
+    "forty",
+    "fifty",
+    "sixty",
+    "seventy",
+    "eighty",
+    "ninety",
+    "hundred",
+    "dozen",
+    "thousand",
+    "million",
+    "billion",
+    "trillion",
+    "half",
+    "halves",
+    "third",
+    "thirds",
+    "quarter",
+    "quarters",
+];
+
 /// What one English number word stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NumberWord {
@@ -194,46 +238,43 @@ pub enum NumberWord {
 
 /// The meaning of a single English number word (ASCII case-insensitive), if it is one.
 pub fn number_word(word: &str) -> Option<NumberWord> {
-    const UNITS: [&str; 20] = [
-        "zero",
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
-        "thirteen",
-        "fourteen",
-        "fifteen",
-        "sixteen",
-        "seventeen",
-        "eighteen",
-        "nineteen",
-    ];
-    const TENS: [&str; 8] = [
-        "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
-    ];
-    if word.len() > 12 || word.len() < 3 {
+    if word.len() > 9 || word.len() < 3 {
         return None;
     }
-    let mut buf = [0u8; 12];
+    let mut buf = [0u8; 9];
     let lower = &mut buf[..word.len()];
     lower.copy_from_slice(word.as_bytes());
     lower.make_ascii_lowercase();
     let lower = std::str::from_utf8(lower).ok()?;
-    if let Some(i) = UNITS.iter().position(|w| *w == lower) {
-        return Some(NumberWord::Unit(i as u32));
-    }
-    if let Some(i) = TENS.iter().position(|w| *w == lower) {
-        return Some(NumberWord::Tens(20 + 10 * i as u32));
-    }
     Some(match lower {
+        "zero" => NumberWord::Unit(0),
+        "one" => NumberWord::Unit(1),
+        "two" => NumberWord::Unit(2),
+        "three" => NumberWord::Unit(3),
+        "four" => NumberWord::Unit(4),
+        "five" => NumberWord::Unit(5),
+        "six" => NumberWord::Unit(6),
+        "seven" => NumberWord::Unit(7),
+        "eight" => NumberWord::Unit(8),
+        "nine" => NumberWord::Unit(9),
+        "ten" => NumberWord::Unit(10),
+        "eleven" => NumberWord::Unit(11),
+        "twelve" => NumberWord::Unit(12),
+        "thirteen" => NumberWord::Unit(13),
+        "fourteen" => NumberWord::Unit(14),
+        "fifteen" => NumberWord::Unit(15),
+        "sixteen" => NumberWord::Unit(16),
+        "seventeen" => NumberWord::Unit(17),
+        "eighteen" => NumberWord::Unit(18),
+        "nineteen" => NumberWord::Unit(19),
+        "twenty" => NumberWord::Tens(20),
+        "thirty" => NumberWord::Tens(30),
+        "forty" => NumberWord::Tens(40),
+        "fifty" => NumberWord::Tens(50),
+        "sixty" => NumberWord::Tens(60),
+        "seventy" => NumberWord::Tens(70),
+        "eighty" => NumberWord::Tens(80),
+        "ninety" => NumberWord::Tens(90),
         "hundred" => NumberWord::Hundred,
         "dozen" => NumberWord::Dozen,
         "thousand" => NumberWord::Scale(1_000),
@@ -247,6 +288,14 @@ pub fn number_word(word: &str) -> Option<NumberWord> {
     })
 }
 
+/// Whether a word can be part of a number in words ("five", "and", "a", "of", "point").
+fn numberish(word: &str) -> bool {
+    ["a", "an", "and", "of", "point"]
+        .iter()
+        .any(|w| word.eq_ignore_ascii_case(w))
+        || number_word(word).is_some()
+}
+
 /// A word of the text, with its byte range.
 #[derive(Debug, Clone, Copy, Default)]
 struct WordAt<'t> {
@@ -255,7 +304,8 @@ struct WordAt<'t> {
 }
 
 /// Splits the start of `text` into words joined by single hyphens or runs of spaces/tabs,
-/// at most `MAX_WORDS + 4` of them; stops at anything else.
+/// at most `MAX_WORDS + 4` of them; stops after the first word that cannot be part of a
+/// number, and at anything else.
 fn leading_words(text: &str) -> Words<'_> {
     let bytes = text.as_bytes();
     let mut words = Words::default();
@@ -268,11 +318,16 @@ fn leading_words(text: &str) -> Words<'_> {
         if len == 0 {
             break;
         }
+        let word = &text[pos..pos + len];
         words.items[words.len] = WordAt {
-            word: &text[pos..pos + len],
+            word,
             end: pos + len,
         };
         words.len += 1;
+        if !numberish(word) {
+            // The number cannot go on past this word.
+            break;
+        }
         let mut next = pos + len;
         if next < bytes.len() && bytes[next] == b'-' {
             next += 1;
@@ -629,6 +684,15 @@ mod tests {
         assert_eq!(words("one point three dollars"), Some((dec("1.3"), 15)));
         assert_eq!(words("two point five million"), Some((dec("2500000"), 22)));
         assert_eq!(words("one point of view"), Some((dec("1"), 3)));
+    }
+
+    #[test]
+    fn word_list_matches_number_word() {
+        for word in NUMBER_WORDS {
+            assert!(number_word(word).is_some(), "{word}");
+            assert!(number_word(&word.to_uppercase()).is_some(), "{word}");
+        }
+        assert!(number_word("dollar").is_none());
     }
 
     #[test]
