@@ -611,6 +611,13 @@ fn text_date(doc: &Document, order: DayOrder) -> Option<Stamp> {
         let before = text.get(..at).unwrap_or("");
         !says_copyright(before) && !says_updated(before)
     };
+    // Date lines close to the headline first; lists of other stories come later.
+    if let Some(headline) = headline_at {
+        hinted.sort_by_key(|(start, _)| {
+            let distance = start.abs_diff(headline);
+            (distance > 3000, distance)
+        });
+    }
     for (start, end) in &hinted {
         let Some(segment) = text.get(*start..*end) else {
             continue;
