@@ -19,8 +19,6 @@ pub fn main_text(doc: Document, page_url: Option<&str>, title: Option<&str>) -> 
     if remove_boilerplate(&doc) == Depth::TooDeep {
         return density_text(&doc);
     }
-    // Readability keeps only its pick; the fallback needs the whole (cleaned) page.
-    let backup = doc.clone();
     let readable_url = page_url.filter(|u| {
         url::Url::parse(u).is_ok_and(|p| matches!(p.scheme(), "http" | "https") && p.has_host())
     });
@@ -45,7 +43,9 @@ pub fn main_text(doc: Document, page_url: Option<&str>, title: Option<&str>) -> 
     if from_readability.chars().count() >= MIN_READABLE_CHARS {
         return from_readability;
     }
-    let fallback = density_text(&backup);
+    // After a failed attempt Readability leaves the cleaned page in `doc`; after a tiny
+    // result, the part it picked. Either way the density pick reads what is there.
+    let fallback = density_text(&readability.doc);
     if fallback.chars().count() > from_readability.chars().count() {
         fallback
     } else {
