@@ -28,7 +28,7 @@ pub fn article_from_html(html: &str, page_url: Option<&str>) -> Article {
     let order = day_order(language.as_deref(), page_url);
     let (published, modified) = page_meta.dates(&doc, page_url, order);
     let article = Article {
-        url: page_meta.url(&doc, page_url),
+        url: page_meta.url(page_url),
         authors: page_meta.authors(&doc),
         source,
         title,

@@ -13,6 +13,8 @@ pub struct PageMeta {
     tags: Vec<(String, String)>,
     /// JSON-LD objects, flattened out of arrays, `@graph` and nesting.
     ld: Vec<Value>,
+    /// The first `<link rel=canonical>` address, as written.
+    canonical: Option<String>,
 }
 
 /// Types of JSON-LD objects that describe the article itself.
@@ -35,7 +37,31 @@ impl PageMeta {
     /// Reads the `<meta>` tags and JSON-LD blocks of a document.
     pub fn collect(doc: &Document) -> Self {
         let mut tags = Vec::new();
-        for node in doc.select("meta").nodes() {
+        let mut ld = Vec::new();
+        let mut canonical = None;
+        // One walk for every element kind read here.
+        for node in doc.select("meta, script, link").nodes() {
+            if node.has_name("script") {
+                let is_ld = node
+                    .attr("type")
+                    .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"));
+                if is_ld {
+                    if let Some(value) = parse_json_lenient(&node.text()) {
+                        flatten_ld(value, &mut ld, 0);
+                    }
+                }
+                continue;
+            }
+            if node.has_name("link") {
+                let is_canonical = node.attr("rel").is_some_and(|r| {
+                    r.split_whitespace()
+                        .any(|w| w.eq_ignore_ascii_case("canonical"))
+                });
+                if is_canonical && canonical.is_none() {
+                    canonical = node.attr("href").map(|h| h.to_string());
+                }
+                continue;
+            }
             let Some(content) = node.attr("content").or_else(|| node.attr("value")) else {
                 continue;
             };
@@ -51,14 +77,11 @@ impl PageMeta {
                 }
             }
         }
-        let mut ld = Vec::new();
-        for node in doc.select(r#"script[type="application/ld+json"]"#).nodes() {
-            let text = node.text();
-            if let Some(value) = parse_json_lenient(&text) {
-                flatten_ld(value, &mut ld, 0);
-            }
+        PageMeta {
+            tags,
+            ld,
+            canonical,
         }
-        PageMeta { tags, ld }
     }
 
     /// The first non-empty value of any of the given meta keys, keys tried in order.
@@ -106,20 +129,18 @@ impl PageMeta {
 
     /// Headline: JSON-LD, OpenGraph, Twitter card, `<title>` without the site suffix, `<h1>`.
     pub fn title(&self, doc: &Document, site: Option<&str>) -> Option<String> {
-        let candidates = [
-            self.ld_ranked()
-                .filter(|v| ld_type_matches(v, &ARTICLE_TYPES))
-                .find_map(|v| v.get("headline").and_then(ld_text)),
-            self.tag(&["og:title", "twitter:title", "dc.title", "headline"])
-                .map(str::to_string),
-            Some(doc.select_single("title").text().to_string()),
-            Some(doc.select_single("h1").text().to_string()),
-        ];
-        candidates
-            .into_iter()
-            .flatten()
-            .map(|t| collapse_spaces(&decode_entities(&t)))
-            .find(|t| !t.is_empty())
+        let clean =
+            |t: String| Some(collapse_spaces(&decode_entities(&t))).filter(|t| !t.is_empty());
+        self.ld_ranked()
+            .filter(|v| ld_type_matches(v, &ARTICLE_TYPES))
+            .find_map(|v| v.get("headline").and_then(ld_text))
+            .and_then(clean)
+            .or_else(|| {
+                self.tag(&["og:title", "twitter:title", "dc.title", "headline"])
+                    .and_then(|t| clean(t.to_string()))
+            })
+            .or_else(|| clean(doc.select_single("title").text().to_string()))
+            .or_else(|| clean(doc.select_single("h1").text().to_string()))
             .map(|t| strip_site_suffix(&t, site))
     }
 
@@ -203,15 +224,10 @@ impl PageMeta {
 
     /// Canonical URL (`<link rel=canonical>`, `og:url`, JSON-LD `url`), resolved against
     /// the page's address; else the page's address.
-    pub fn url(&self, doc: &Document, page_url: Option<&str>) -> Option<String> {
+    pub fn url(&self, page_url: Option<&str>) -> Option<String> {
         let base = page_url.and_then(|u| url::Url::parse(u).ok());
-        let canonical = doc
-            .select(r#"link[rel~="canonical"]"#)
-            .nodes()
-            .iter()
-            .find_map(|n| n.attr("href").map(|h| h.to_string()));
         let candidates = [
-            canonical,
+            self.canonical.clone(),
             self.tag(&["og:url"]).map(str::to_string),
             self.ld_ranked()
                 .filter(|v| ld_type_matches(v, &ARTICLE_TYPES))

@@ -350,7 +350,7 @@ fn blocks_of(root: &NodeRef<'_>) -> Vec<Block> {
 /// A short block that is only a date line ("Published Monday, 18 November 2019 8:22AM").
 fn date_line(text: &str) -> bool {
     let words = text.split_whitespace().count();
-    if words > 16 {
+    if words > 16 || !text.chars().any(|c| c.is_numeric()) {
         return false;
     }
     let dates: Vec<_> =
