@@ -247,6 +247,19 @@ mod tests {
     }
 
     #[test]
+    fn modified_date_is_never_taken_for_published() {
+        let page = r#"<html><head><title>Rates held</title>
+            <meta property="article:modified_time" content="2022-05-06T10:00:00+02:00">
+            </head><body><h1>Rates held</h1><p>The bank held rates.</p></body></html>"#;
+        let article = article_from_html(page, Some("https://bank.example/rates"));
+        assert_eq!(article.published, None);
+        assert_eq!(
+            article.modified.as_deref(),
+            Some("2022-05-06T10:00:00+02:00")
+        );
+    }
+
+    #[test]
     fn title_loses_site_suffix() {
         assert_eq!(
             strip_site_suffix("Storm hits coast | The Outlet", Some("The Outlet")),

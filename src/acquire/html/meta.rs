@@ -273,7 +273,7 @@ impl PageMeta {
         order: DayOrder,
     ) -> (Option<String>, Option<String>) {
         let modified = self.modified_date(doc, order);
-        let published = self.published_date(doc, page_url, order, modified);
+        let published = self.published_date(doc, page_url, order);
         (published.map(|s| s.render()), modified.map(|s| s.render()))
     }
 
@@ -302,7 +302,6 @@ impl PageMeta {
         doc: &Document,
         page_url: Option<&str>,
         order: DayOrder,
-        modified: Option<Stamp>,
     ) -> Option<Stamp> {
         // 1. JSON-LD.
         let from_ld = self.ld_ranked().find_map(|v| {
@@ -352,14 +351,13 @@ impl PageMeta {
             return timed;
         }
         // 6. Elements whose class or id says "date", then text near the headline.
-        text_date(doc, order).or(modified).or_else(|| {
+        // The modified date is never taken for the published one.
+        text_date(doc, order).or_else(|| {
             // Generic `date` meta names are weak: a last resort before giving up.
-            ["date", "dc.date", "dcterms.date", "last-modified"]
-                .iter()
-                .find_map(|key| {
-                    self.tags_named(key)
-                        .find_map(|v| date::parse_machine_date(v, order))
-                })
+            ["date", "dc.date", "dcterms.date"].iter().find_map(|key| {
+                self.tags_named(key)
+                    .find_map(|v| date::parse_machine_date(v, order))
+            })
         })
     }
 
