@@ -40,22 +40,32 @@ fn main() -> Result<()> {
         total_bytes as f64 / 1e6
     );
     let mut seconds = Vec::with_capacity(rounds);
+    let mut cpu_seconds = Vec::with_capacity(rounds);
     let mut text_chars = 0usize;
     for round in 0..rounds {
         let start = Instant::now();
+        let cpu_start = thread_cpu_seconds();
         text_chars = 0;
         for page in &pages {
             let article = article_from_html(page, Some("https://example.com/news/story"));
             text_chars += article.text.len();
         }
         let elapsed = start.elapsed().as_secs_f64();
+        let cpu = match (cpu_start, thread_cpu_seconds()) {
+            (Some(a), Some(b)) => Some(b - a),
+            _ => None,
+        };
         println!(
-            "round {}: {:.3} s, {:.0} pages/s",
+            "round {}: {:.3} s, {:.0} pages/s{}",
             round + 1,
             elapsed,
-            pages.len() as f64 / elapsed
+            pages.len() as f64 / elapsed,
+            cpu.map(|c| format!(" (CPU {c:.3} s)")).unwrap_or_default()
         );
         seconds.push(elapsed);
+        if let Some(cpu) = cpu {
+            cpu_seconds.push(cpu);
+        }
     }
     seconds.sort_by(f64::total_cmp);
     let median = seconds[seconds.len() / 2];
@@ -65,7 +75,23 @@ fn main() -> Result<()> {
         total_bytes as f64 / 1e6 / median,
         text_chars
     );
+    if cpu_seconds.len() == seconds.len() {
+        cpu_seconds.sort_by(f64::total_cmp);
+        let cpu_median = cpu_seconds[cpu_seconds.len() / 2];
+        println!(
+            "median CPU time: {:.0} pages per CPU-second (wall figures suffer when other \
+             processes share the cores)",
+            pages.len() as f64 / cpu_median
+        );
+    }
     Ok(())
+}
+
+/// CPU time this thread has run, from Linux's `/proc/thread-self/schedstat`; `None` elsewhere.
+fn thread_cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let nanos: f64 = stat.split_whitespace().next()?.parse().ok()?;
+    Some(nanos / 1e9)
 }
 
 /// `../shared/eval/articles/html`, or one level further up when run from a worktree.

@@ -28,7 +28,7 @@ pub fn article_from_html(html: &str, page_url: Option<&str>) -> Article {
     let order = day_order(language.as_deref(), page_url);
     let (published, modified) = page_meta.dates(&doc, page_url, order);
     let article = Article {
-        url: page_meta.url(&doc, page_url),
+        url: page_meta.url(page_url),
         authors: page_meta.authors(&doc),
         source,
         title,
@@ -244,6 +244,19 @@ mod tests {
             .published
             .as_deref()
             .is_none_or(|p| !p.starts_with("2024")));
+    }
+
+    #[test]
+    fn modified_date_is_never_taken_for_published() {
+        let page = r#"<html><head><title>Rates held</title>
+            <meta property="article:modified_time" content="2022-05-06T10:00:00+02:00">
+            </head><body><h1>Rates held</h1><p>The bank held rates.</p></body></html>"#;
+        let article = article_from_html(page, Some("https://bank.example/rates"));
+        assert_eq!(article.published, None);
+        assert_eq!(
+            article.modified.as_deref(),
+            Some("2022-05-06T10:00:00+02:00")
+        );
     }
 
     #[test]

@@ -13,6 +13,8 @@ pub struct PageMeta {
     tags: Vec<(String, String)>,
     /// JSON-LD objects, flattened out of arrays, `@graph` and nesting.
     ld: Vec<Value>,
+    /// The first `<link rel=canonical>` address, as written.
+    canonical: Option<String>,
 }
 
 /// Types of JSON-LD objects that describe the article itself.
@@ -35,7 +37,31 @@ impl PageMeta {
     /// Reads the `<meta>` tags and JSON-LD blocks of a document.
     pub fn collect(doc: &Document) -> Self {
         let mut tags = Vec::new();
-        for node in doc.select("meta").nodes() {
+        let mut ld = Vec::new();
+        let mut canonical = None;
+        // One walk for every element kind read here.
+        for node in doc.select("meta, script, link").nodes() {
+            if node.has_name("script") {
+                let is_ld = node
+                    .attr("type")
+                    .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"));
+                if is_ld {
+                    if let Some(value) = parse_json_lenient(&node.text()) {
+                        flatten_ld(value, &mut ld, 0);
+                    }
+                }
+                continue;
+            }
+            if node.has_name("link") {
+                let is_canonical = node.attr("rel").is_some_and(|r| {
+                    r.split_whitespace()
+                        .any(|w| w.eq_ignore_ascii_case("canonical"))
+                });
+                if is_canonical && canonical.is_none() {
+                    canonical = node.attr("href").map(|h| h.to_string());
+                }
+                continue;
+            }
             let Some(content) = node.attr("content").or_else(|| node.attr("value")) else {
                 continue;
             };
@@ -51,14 +77,11 @@ impl PageMeta {
                 }
             }
         }
-        let mut ld = Vec::new();
-        for node in doc.select(r#"script[type="application/ld+json"]"#).nodes() {
-            let text = node.text();
-            if let Some(value) = parse_json_lenient(&text) {
-                flatten_ld(value, &mut ld, 0);
-            }
+        PageMeta {
+            tags,
+            ld,
+            canonical,
         }
-        PageMeta { tags, ld }
     }
 
     /// The first non-empty value of any of the given meta keys, keys tried in order.
@@ -106,20 +129,18 @@ impl PageMeta {
 
     /// Headline: JSON-LD, OpenGraph, Twitter card, `<title>` without the site suffix, `<h1>`.
     pub fn title(&self, doc: &Document, site: Option<&str>) -> Option<String> {
-        let candidates = [
-            self.ld_ranked()
-                .filter(|v| ld_type_matches(v, &ARTICLE_TYPES))
-                .find_map(|v| v.get("headline").and_then(ld_text)),
-            self.tag(&["og:title", "twitter:title", "dc.title", "headline"])
-                .map(str::to_string),
-            Some(doc.select_single("title").text().to_string()),
-            Some(doc.select_single("h1").text().to_string()),
-        ];
-        candidates
-            .into_iter()
-            .flatten()
-            .map(|t| collapse_spaces(&decode_entities(&t)))
-            .find(|t| !t.is_empty())
+        let clean =
+            |t: String| Some(collapse_spaces(&decode_entities(&t))).filter(|t| !t.is_empty());
+        self.ld_ranked()
+            .filter(|v| ld_type_matches(v, &ARTICLE_TYPES))
+            .find_map(|v| v.get("headline").and_then(ld_text))
+            .and_then(clean)
+            .or_else(|| {
+                self.tag(&["og:title", "twitter:title", "dc.title", "headline"])
+                    .and_then(|t| clean(t.to_string()))
+            })
+            .or_else(|| clean(doc.select_single("title").text().to_string()))
+            .or_else(|| clean(doc.select_single("h1").text().to_string()))
             .map(|t| strip_site_suffix(&t, site))
     }
 
@@ -203,15 +224,10 @@ impl PageMeta {
 
     /// Canonical URL (`<link rel=canonical>`, `og:url`, JSON-LD `url`), resolved against
     /// the page's address; else the page's address.
-    pub fn url(&self, doc: &Document, page_url: Option<&str>) -> Option<String> {
+    pub fn url(&self, page_url: Option<&str>) -> Option<String> {
         let base = page_url.and_then(|u| url::Url::parse(u).ok());
-        let canonical = doc
-            .select(r#"link[rel~="canonical"]"#)
-            .nodes()
-            .iter()
-            .find_map(|n| n.attr("href").map(|h| h.to_string()));
         let candidates = [
-            canonical,
+            self.canonical.clone(),
             self.tag(&["og:url"]).map(str::to_string),
             self.ld_ranked()
                 .filter(|v| ld_type_matches(v, &ARTICLE_TYPES))
@@ -257,7 +273,7 @@ impl PageMeta {
         order: DayOrder,
     ) -> (Option<String>, Option<String>) {
         let modified = self.modified_date(doc, order);
-        let published = self.published_date(doc, page_url, order, modified);
+        let published = self.published_date(doc, page_url, order);
         (published.map(|s| s.render()), modified.map(|s| s.render()))
     }
 
@@ -286,7 +302,6 @@ impl PageMeta {
         doc: &Document,
         page_url: Option<&str>,
         order: DayOrder,
-        modified: Option<Stamp>,
     ) -> Option<Stamp> {
         // 1. JSON-LD.
         let from_ld = self.ld_ranked().find_map(|v| {
@@ -336,14 +351,13 @@ impl PageMeta {
             return timed;
         }
         // 6. Elements whose class or id says "date", then text near the headline.
-        text_date(doc, order).or(modified).or_else(|| {
+        // The modified date is never taken for the published one.
+        text_date(doc, order).or_else(|| {
             // Generic `date` meta names are weak: a last resort before giving up.
-            ["date", "dc.date", "dcterms.date", "last-modified"]
-                .iter()
-                .find_map(|key| {
-                    self.tags_named(key)
-                        .find_map(|v| date::parse_machine_date(v, order))
-                })
+            ["date", "dc.date", "dcterms.date"].iter().find_map(|key| {
+                self.tags_named(key)
+                    .find_map(|v| date::parse_machine_date(v, order))
+            })
         })
     }
 
@@ -611,6 +625,13 @@ fn text_date(doc: &Document, order: DayOrder) -> Option<Stamp> {
         let before = text.get(..at).unwrap_or("");
         !says_copyright(before) && !says_updated(before)
     };
+    // Date lines close to the headline first; lists of other stories come later.
+    if let Some(headline) = headline_at {
+        hinted.sort_by_key(|(start, _)| {
+            let distance = start.abs_diff(headline);
+            (distance > 3000, distance)
+        });
+    }
     for (start, end) in &hinted {
         let Some(segment) = text.get(*start..*end) else {
             continue;

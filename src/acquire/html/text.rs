@@ -1,6 +1,9 @@
 //! Main text: Readability (`dom_smoothie`) on the already parsed document, with a
 //! paragraph-density fallback where it finds nothing useful.
 
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
 use dom_query::{Document, NodeRef};
 use dom_smoothie::{Config, Readability};
 
@@ -13,11 +16,9 @@ const MAX_DEPTH: usize = 400;
 
 /// The main text of a page as paragraphs separated by blank lines.
 pub fn main_text(doc: Document, page_url: Option<&str>, title: Option<&str>) -> String {
-    if depth_exceeds(&doc, MAX_DEPTH) {
+    if remove_boilerplate(&doc) == Depth::TooDeep {
         return density_text(&doc);
     }
-    let backup = doc.clone();
-    remove_boilerplate(&doc);
     let readable_url = page_url.filter(|u| {
         url::Url::parse(u).is_ok_and(|p| matches!(p.scheme(), "http" | "https") && p.has_host())
     });
@@ -26,19 +27,25 @@ pub fn main_text(doc: Document, page_url: Option<&str>, title: Option<&str>) -> 
         disable_json_ld: true,
         ..Config::default()
     };
-    let from_readability = Readability::with_document(doc, readable_url, Some(config))
-        .ok()
-        .and_then(|mut readability| {
-            readability.parse().ok()?;
+    let Ok(mut readability) = Readability::with_document(doc, readable_url, Some(config)) else {
+        return String::new();
+    };
+    let from_readability = match readability.parse() {
+        Ok(_) => {
             let root = readability.doc.select_single("#readability-page-1");
-            let root = root.nodes().first()?;
-            Some(render_blocks(root, title))
-        })
-        .unwrap_or_default();
+            root.nodes()
+                .first()
+                .map(|root| render_blocks(root, title))
+                .unwrap_or_default()
+        }
+        Err(_) => String::new(),
+    };
     if from_readability.chars().count() >= MIN_READABLE_CHARS {
         return from_readability;
     }
-    let fallback = density_text(&backup);
+    // After a failed attempt Readability leaves the cleaned page in `doc`; after a tiny
+    // result, the part it picked. Either way the density pick reads what is there.
+    let fallback = density_text(&readability.doc);
     if fallback.chars().count() > from_readability.chars().count() {
         fallback
     } else {
@@ -46,8 +53,8 @@ pub fn main_text(doc: Document, page_url: Option<&str>, title: Option<&str>) -> 
     }
 }
 
-/// Class or id tokens that mark page furniture rather than article text.
-fn furniture_token(token: &str) -> bool {
+/// Substrings of class or id tokens that mark page furniture rather than article text.
+static FURNITURE: LazyLock<AhoCorasick> = LazyLock::new(|| {
     const PARTS: [&str; 30] = [
         "cookie",
         "consent",
@@ -80,34 +87,75 @@ fn furniture_token(token: &str) -> bool {
         "readmore",
         "you-may-like",
     ];
-    let token = token.to_ascii_lowercase();
-    token == "ad"
-        || token == "ads"
-        || token == "tags"
-        || token.starts_with("ad-")
-        || token.starts_with("ads-")
-        || token.ends_with("-ad")
-        || token.ends_with("-ads")
-        || PARTS.iter().any(|p| token.contains(p))
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(PARTS)
+        .expect("static patterns")
+});
+
+/// Whether a class or id token marks page furniture.
+fn furniture_token(token: &str) -> bool {
+    let ad_like = |t: &str| {
+        t.eq_ignore_ascii_case("ad")
+            || t.eq_ignore_ascii_case("ads")
+            || t.eq_ignore_ascii_case("tags")
+            || t.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("ad-"))
+            || t.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("ads-"))
+            || t.len() >= 3
+                && t.get(t.len() - 3..)
+                    .is_some_and(|p| p.eq_ignore_ascii_case("-ad"))
+            || t.len() >= 4
+                && t.get(t.len() - 4..)
+                    .is_some_and(|p| p.eq_ignore_ascii_case("-ads"))
+    };
+    ad_like(token) || FURNITURE.is_match(token)
+}
+
+/// A marked block with this much text and few links is taken for prose, not furniture.
+const PROSE_CHARS: usize = 1500;
+
+/// Bytes of link text inside a node.
+fn link_bytes(node: &NodeRef<'_>) -> usize {
+    node.descendants_it()
+        .filter(|d| d.has_name("a"))
+        .map(|a| a.text().len())
+        .sum()
+}
+
+/// Whether the document was shallow enough to hand to Readability.
+#[derive(Debug, PartialEq, Eq)]
+enum Depth {
+    Fine,
+    TooDeep,
 }
 
 /// Removes navigation, captions, share bars, cookie banners, related lists and similar
 /// furniture before Readability scores the page. Never removes the page's main containers
-/// or a block holding most of the page's text.
-fn remove_boilerplate(doc: &Document) {
+/// or a block holding most of the page's text. Reports whether the remaining tree nests
+/// deeper than Readability's recursive passes should see.
+fn remove_boilerplate(doc: &Document) -> Depth {
     let Some(body) = doc.body() else {
-        return;
+        return Depth::Fine;
     };
     let body_chars = body.text().len().max(1);
     let mut doomed = Vec::new();
-    let mut stack: Vec<NodeRef<'_>> = body.children_it(true).filter(|c| c.is_element()).collect();
-    while let Some(node) = stack.pop() {
-        let name = node.node_name().map(|n| n.to_string()).unwrap_or_default();
+    let mut depth = Depth::Fine;
+    let mut stack: Vec<(NodeRef<'_>, usize)> = body
+        .children_it(true)
+        .filter(|c| c.is_element())
+        .map(|c| (c, 1))
+        .collect();
+    while let Some((node, level)) = stack.pop() {
+        if level > MAX_DEPTH {
+            depth = Depth::TooDeep;
+            break;
+        }
+        let name = node.node_name().unwrap_or_default();
         let always = matches!(
-            name.as_str(),
+            &*name,
             "nav" | "aside" | "footer" | "figcaption" | "button" | "iframe" | "select" | "noscript"
         );
-        let protected = matches!(name.as_str(), "main" | "article")
+        let protected = matches!(&*name, "main" | "article")
             || node
                 .attr("itemprop")
                 .is_some_and(|p| p.contains("articleBody"));
@@ -119,17 +167,26 @@ fn remove_boilerplate(doc: &Document) {
                 || node.attr("aria-hidden").is_some_and(|h| &*h == "true")
                 || node.has_attr("hidden"));
         if (always && !protected) || marked {
-            // Keep blocks that hold most of the page's text: their mark is a false alarm.
-            if node.text().len() * 2 < body_chars {
+            // Blocks holding most of the page's text, or long prose with few links, are
+            // false alarms (an article box whose class says "modal-enabled").
+            let text_len = node.text().len();
+            let prose =
+                marked && !always && text_len >= PROSE_CHARS && link_bytes(&node) * 3 < text_len;
+            if text_len * 2 < body_chars && !prose {
                 doomed.push(node);
                 continue;
             }
         }
-        stack.extend(node.children_it(true).filter(|c| c.is_element()));
+        stack.extend(
+            node.children_it(true)
+                .filter(|c| c.is_element())
+                .map(|c| (c, level + 1)),
+        );
     }
     for node in doomed {
         node.remove_from_parent();
     }
+    depth
 }
 
 /// One block of text with how much of it sits inside links.
@@ -293,7 +350,7 @@ fn blocks_of(root: &NodeRef<'_>) -> Vec<Block> {
 /// A short block that is only a date line ("Published Monday, 18 November 2019 8:22AM").
 fn date_line(text: &str) -> bool {
     let words = text.split_whitespace().count();
-    if words > 16 {
+    if words > 16 || !text.chars().any(|c| c.is_numeric()) {
         return false;
     }
     let dates: Vec<_> =
@@ -328,21 +385,6 @@ fn render_blocks(root: &NodeRef<'_>, title: Option<&str>) -> String {
         kept.push(block.text);
     }
     kept.join("\n\n")
-}
-
-fn depth_exceeds(doc: &Document, limit: usize) -> bool {
-    let mut stack = vec![(doc.root(), 0usize)];
-    while let Some((node, depth)) = stack.pop() {
-        if depth > limit {
-            return true;
-        }
-        for child in node.children_it(false) {
-            if child.is_element() {
-                stack.push((child, depth + 1));
-            }
-        }
-    }
-    false
 }
 
 /// Element names never part of the main text.
