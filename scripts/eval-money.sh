@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Money-mention accuracy on the visible eval set (reads $SHARED/eval/money/, default
-# /work/shared). Usage: scripts/eval-money.sh [--errors N]   (extra args go to score.py)
+# ../shared beside the repository). Usage: scripts/eval-money.sh [--errors N]   (extra args go to score.py)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-shared=${SHARED:-/work/shared}
+shared=${SHARED:-../shared}
 cases=$shared/eval/money/visible.jsonl
 out=${TMPDIR:-/tmp}/concord-money-preds.jsonl
 cargo build --quiet --example eval_money
