@@ -45,7 +45,9 @@ pub mod syndication;
 #[cfg(test)]
 mod tests;
 
-use crate::model::{Article, Attribute, ClaimKind, Extraction, Finding, FindingType, SourcedClaim};
+use crate::model::{
+    Article, Attribute, ClaimKind, Extraction, Finding, FindingType, Qualifier, SourcedClaim,
+};
 use chrono::{DateTime, NaiveDate};
 use interval::{format_amount, money_interval, qualifier_word, Interval};
 use regex::Regex;
@@ -251,6 +253,16 @@ impl Item<'_> {
     fn same_origin(&self, other: &Item) -> bool {
         self.article == other.article || self.source == other.source || self.synd == other.synd
     }
+    /// The figure names a point or a closed range, not an open bound ("up to", "at least").
+    fn pointlike(&self) -> bool {
+        let m = &self.sc.claim.amount;
+        match m.qualifier {
+            Qualifier::Exact | Qualifier::Approx | Qualifier::Range => true,
+            Qualifier::AtLeast | Qualifier::AtMost => {
+                self.amount.is_some_and(|a| a.is_bounded() && a.low > 0.0)
+            }
+        }
+    }
     fn hedged(&self) -> bool {
         self.sc.claim.hedged
     }
@@ -263,7 +275,7 @@ fn update_words() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"(?i)\b(paid|pays|paying|repaid|after|now|remaining|remains|reduced|renegotiat\w*|revised|restructur\w*|lowered|raised|increased|extended|amended|outstanding|down from|up from|since then|settled)\b",
+            r"(?i)\b(paid|pays|paying|repaid|after|now|remaining|remains|reduced|renegotiat\w*|revised|restructur\w*|lowered|increased|extended|amended|outstanding|down from|up from|since then|settled)\b",
         )
         .unwrap_or_else(|_| unreachable_regex())
     })
@@ -462,6 +474,7 @@ impl<'a> Checker<'a> {
                 .or_default()
                 .push(i);
         }
+        merge_single_party_blocks(&mut blocks);
         let mut out = Vec::new();
         for members in blocks.values() {
             for group in self.unify_currencies(members) {
@@ -587,6 +600,25 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// Overlapping, or within the square root of `max_ratio` (√2 by default): close enough
+    /// for a claim without a start year to join a dated deal.
+    fn amounts_close(&self, a: usize, b: usize) -> bool {
+        match (self.items[a].amount, self.items[b].amount) {
+            (Some(x), Some(y)) => {
+                let limit = self.opts.max_ratio;
+                if x.overlaps(&y) || limit.is_nan() || limit < 1.0 {
+                    return true;
+                }
+                let (lo, hi) = (
+                    x.point.abs().min(y.point.abs()),
+                    x.point.abs().max(y.point.abs()),
+                );
+                hi.is_finite() && hi <= lo * limit.sqrt()
+            }
+            _ => true,
+        }
+    }
+
     fn amounts_near(&self, a: usize, b: usize) -> bool {
         match (self.items[a].amount, self.items[b].amount) {
             (Some(x), Some(y)) => x.overlaps(&y) || self.near(x.point, y.point),
@@ -645,7 +677,7 @@ impl<'a> Checker<'a> {
                 .filter(|(_, d)| {
                     d.iter()
                         .take(PROBE)
-                        .any(|&m| self.terms_near(i, m) && self.amounts_near(i, m))
+                        .any(|&m| self.terms_near(i, m) && self.amounts_close(i, m))
                 })
                 .map(|(k, _)| k)
                 .collect();
@@ -692,7 +724,7 @@ impl<'a> Checker<'a> {
         let clusters = self.clusters(&positives, attr);
         if attr == Attribute::Amount {
             for c in &clusters {
-                self.corroboration(c, out);
+                self.corroborations(c, out);
             }
             self.disputes(deal, &clusters, out);
         }
@@ -704,7 +736,8 @@ impl<'a> Checker<'a> {
         if attr == Attribute::Amount {
             let mut first_cluster: HashMap<u32, usize> = HashMap::new();
             for (k, c) in clusters.iter().enumerate() {
-                for &m in &c.members {
+                // Only bounded figures state a fact; an open bound ("up to") links nothing.
+                for &m in c.members.iter().filter(|&&m| self.items[m].pointlike()) {
                     let art = self.items[m].article;
                     match first_cluster.get(&art) {
                         Some(&other) if other != k => {
@@ -879,9 +912,27 @@ impl<'a> Checker<'a> {
         None
     }
 
-    fn corroboration(&self, cluster: &Cluster, out: &mut Vec<Finding>) {
-        let firm: Vec<usize> = cluster
-            .members
+    /// Corroborations of one cluster: figures naming a point agree with each other; an open
+    /// bound ("up to $1.2 billion") is confirmed only by the same bound.
+    fn corroborations(&self, cluster: &Cluster, out: &mut Vec<Finding>) {
+        let mut kinds: BTreeMap<(bool, String), Vec<usize>> = BTreeMap::new();
+        for &i in &cluster.members {
+            let key = if self.items[i].pointlike() {
+                (true, String::new())
+            } else {
+                let m = &self.items[i].sc.claim.amount;
+                let bound = self.items[i].amount.map(|a| a.point).unwrap_or_default();
+                (false, format!("{:?} {bound}", m.qualifier))
+            };
+            kinds.entry(key).or_default().push(i);
+        }
+        for members in kinds.into_values() {
+            self.corroboration(&members, out);
+        }
+    }
+
+    fn corroboration(&self, members: &[usize], out: &mut Vec<Finding>) {
+        let firm: Vec<usize> = members
             .iter()
             .copied()
             .filter(|&i| !self.items[i].hedged())
@@ -1006,7 +1057,7 @@ impl<'a> Checker<'a> {
         type PartyBlock = (ClaimKind, Option<String>, String);
         let mut blocks: BTreeMap<PartyBlock, Vec<(usize, Interval, String)>> = BTreeMap::new();
         for (i, it) in self.items.iter().enumerate() {
-            if it.roots.len() != 2 || it.denies() || it.hedged() {
+            if it.roots.len() != 2 || it.denies() || it.hedged() || !it.pointlike() {
                 continue;
             }
             let Some((currency, iv)) = self.in_usd(i) else {
@@ -1291,6 +1342,33 @@ impl<'a> Checker<'a> {
             }
         }
         None
+    }
+}
+
+/// A claim naming one party joins the block of the one two-party fact of the same kind and unit
+/// that includes that party ("Lumenfold was valued at $2.4 billion" beside "a round led by
+/// Quarry Ridge valued Lumenfold at $3.1 billion"); when there are several such facts it stays
+/// apart.
+fn merge_single_party_blocks(blocks: &mut BTreeMap<BlockKey, Vec<usize>>) {
+    let singles: Vec<BlockKey> = blocks
+        .keys()
+        .filter(|(_, _, roots)| !roots.is_empty() && !roots.contains('\u{1f}'))
+        .cloned()
+        .collect();
+    for key in singles {
+        let (kind, per, root) = &key;
+        let mut targets = blocks.keys().filter(|(k, p, roots)| {
+            k == kind
+                && p == per
+                && roots.split('\u{1f}').count() == 2
+                && roots.split('\u{1f}').any(|r| r == root)
+        });
+        let (Some(target), None) = (targets.next().cloned(), targets.next()) else {
+            continue;
+        };
+        if let Some(members) = blocks.remove(&key) {
+            blocks.entry(target).or_default().extend(members);
+        }
     }
 }
 
