@@ -1055,7 +1055,8 @@ impl<'a> Checker<'a> {
     fn counterparties(&self, out: &mut Vec<Finding>) {
         const GROUPS: usize = 8;
         type PartyBlock = (ClaimKind, Option<String>, String);
-        let mut blocks: BTreeMap<PartyBlock, Vec<(usize, Interval, String)>> = BTreeMap::new();
+        // members: (item, amount, index of the other party in the item's roots)
+        let mut blocks: BTreeMap<PartyBlock, Vec<(usize, Interval, usize)>> = BTreeMap::new();
         for (i, it) in self.items.iter().enumerate() {
             if it.roots.len() != 2 || it.denies() || it.hedged() || !it.pointlike() {
                 continue;
@@ -1067,17 +1068,18 @@ impl<'a> Checker<'a> {
                 continue;
             }
             for (k, r) in it.roots.iter().enumerate() {
-                let other = it.roots[1 - k].clone();
                 blocks
                     .entry((it.sc.claim.kind, currency.clone(), r.clone()))
                     .or_default()
-                    .push((i, iv, other));
+                    .push((i, iv, 1 - k));
             }
         }
         let mut seen: HashSet<(ClaimKind, String, u32, u32)> = HashSet::new();
         for ((kind, _, common), members) in &blocks {
-            let others: HashMap<usize, &str> =
-                members.iter().map(|(i, _, o)| (*i, o.as_str())).collect();
+            let others: HashMap<usize, &str> = members
+                .iter()
+                .map(|(i, _, o)| (*i, self.items[*i].roots[*o].as_str()))
+                .collect();
             let vals: Vec<(usize, Interval)> = members.iter().map(|(i, v, _)| (*i, *v)).collect();
             for cluster in cluster_values(vals) {
                 let mut by_other: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
