@@ -1123,3 +1123,81 @@ fn an_open_bound_does_not_make_two_figures_one_articles_pair() {
         "{f:#?}"
     );
 }
+
+mod never_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn any_claim() -> impl Strategy<Value = SourcedClaim> {
+        (
+            (0usize..4, 0usize..4, 0usize..3, 0usize..5),
+            (-5i64..2_000_000_000i64, 0u32..4, 0usize..5),
+            (
+                proptest::option::of(0u32..400),
+                proptest::option::of(1990i32..2030),
+            ),
+            (any::<bool>(), any::<bool>(), any::<bool>()),
+            ("[ -~€£]{0,40}", proptest::option::of("[0-9T:-]{0,24}")),
+        )
+            .prop_map(
+                |((art, src, kind, party), (value, q, cur), (term, year), flags, (text, date))| {
+                    let kinds = [Debt, ContractValue, Payment];
+                    let names = ["AWS", "Amazon", "Twitter", "Google", "Oracle"];
+                    let qualifiers = [
+                        Qualifier::Exact,
+                        Qualifier::Approx,
+                        Qualifier::AtLeast,
+                        Qualifier::AtMost,
+                    ];
+                    let currencies = ["USD", "EUR", "GBP", "", "XXX"];
+                    let mut b = claim(
+                        &format!("a{art}"),
+                        &format!("S{src}"),
+                        "2023-01-01",
+                        kinds[kind],
+                        &text,
+                        &value.to_string(),
+                    )
+                    .parties(&[names[party], names[(party + 1) % names.len()]])
+                    .qualifier(qualifiers[q as usize])
+                    .currency(currencies[cur])
+                    .sentence(&text, art * 7);
+                    if let Some(t) = term {
+                        b = b.term(t);
+                    }
+                    if let Some(y) = year {
+                        b = b.year(y);
+                    }
+                    let mut c = b.done();
+                    c.published = date;
+                    c.claim.hedged = flags.0;
+                    c.claim.negated = flags.1;
+                    c.claim.disputed = flags.2;
+                    c
+                },
+            )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        #[test]
+        fn any_claims_give_well_formed_findings(claims in proptest::collection::vec(any_claim(), 0..24)) {
+            let texts = |id: &str| Some(format!("text of {id} with a few words in it"));
+            let f = check(&claims, &texts, &amazon(), &CheckOptions { min_gap: 0.01, ..CheckOptions::default() });
+            for finding in &f {
+                prop_assert!(!finding.explanation.is_empty());
+                if finding.finding_type == FindingType::Corroboration {
+                    prop_assert!(finding.sources.unwrap_or(0) >= 2);
+                } else {
+                    prop_assert!(finding.a.is_some() && finding.b.is_some());
+                    let (a, b) = (finding.a.as_ref().map(|c| &c.article_id), finding.b.as_ref().map(|c| &c.article_id));
+                    if finding.finding_type == FindingType::Contradiction {
+                        prop_assert_ne!(a, b);
+                    }
+                }
+            }
+            let _ = crate::report::render_html(&f);
+            let _ = crate::report::render_text(&f, &crate::report::TextStyle { color: true, width: 60 });
+        }
+    }
+}
