@@ -76,6 +76,24 @@ impl PartyRelations for NoRelations {
     }
 }
 
+/// Relations from two functions: `parent_of(name)` and `related(a, b)`, e.g. over the
+/// extraction stage's alias table:
+/// `FnRelations(|n: &str| aliases.parent_of(n).map(str::to_string), |a: &str, b: &str| aliases.related(a, b))`.
+pub struct FnRelations<P, R>(pub P, pub R);
+
+impl<P, R> PartyRelations for FnRelations<P, R>
+where
+    P: Fn(&str) -> Option<String>,
+    R: Fn(&str, &str) -> bool,
+{
+    fn related(&self, a: &str, b: &str) -> bool {
+        (self.1)(a, b)
+    }
+    fn parent_of(&self, name: &str) -> Option<String> {
+        (self.0)(name)
+    }
+}
+
 /// A small parent table (unit → parent), enough for tests and simple setups.
 #[derive(Debug, Clone, Default)]
 pub struct ParentTable {

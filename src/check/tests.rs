@@ -1201,3 +1201,40 @@ mod never_panics {
         }
     }
 }
+
+#[test]
+fn relations_from_functions_resolve_parents() {
+    let rel = FnRelations(
+        |n: &str| (n == "AWS").then(|| "Amazon".to_string()),
+        |a: &str, b: &str| a == b || (a == "AWS" && b == "Amazon"),
+    );
+    assert_eq!(root_of(&rel, "AWS"), "Amazon");
+    assert_eq!(root_of(&rel, "Google"), "Google");
+    let claims = vec![
+        claim(
+            "a",
+            "A",
+            "2023-01-10",
+            ContractValue,
+            "$510 million",
+            "510000000",
+        )
+        .parties(&["Twitter", "AWS"])
+        .done(),
+        claim(
+            "b",
+            "B",
+            "2023-01-11",
+            ContractValue,
+            "$500 million",
+            "500000000",
+        )
+        .parties(&["Twitter", "Amazon"])
+        .done(),
+    ];
+    let f = check(&claims, &|_| None, &rel, &CheckOptions::default());
+    assert_eq!(
+        about(&f, FindingType::Contradiction, Attribute::Amount).len(),
+        1
+    );
+}
