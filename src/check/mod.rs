@@ -264,7 +264,7 @@ struct Item<'a> {
     /// How the amount was converted, when it was.
     conversion: Option<String>,
     /// A conversion its own sentence states: (currency, interval, words).
-    own_conversion: Option<(String, Interval, String)>,
+    own_conversion: Option<Box<(String, Interval, String)>>,
 }
 
 impl Item<'_> {
@@ -428,7 +428,8 @@ impl<'a> Checker<'a> {
                 own_conversion: interval::stated_conversion(
                     &sc.claim.sentence.text,
                     &sc.claim.amount.text,
-                ),
+                )
+                .map(Box::new),
             });
         }
         let mut payments: HashMap<String, Vec<i64>> = HashMap::new();
@@ -445,11 +446,12 @@ impl<'a> Checker<'a> {
         // Rates stated in text ("€920 million ($1 billion)"), first seen per currency pair.
         let mut stated: HashMap<(String, String), (f64, String)> = HashMap::new();
         for item in &items {
-            let (Some(from), Some((to, conv, words)), Some(iv)) =
+            let (Some(from), Some(own), Some(iv)) =
                 (&item.currency, &item.own_conversion, item.amount)
             else {
                 continue;
             };
+            let (to, conv, words) = own.as_ref();
             if from == to || iv.point == 0.0 || conv.point == 0.0 {
                 continue;
             }
@@ -542,7 +544,8 @@ impl<'a> Checker<'a> {
             let mut target = from.clone();
             if let (Some(f), Some(p)) = (&from, &primary) {
                 if f != p {
-                    if let Some((cur, iv, words)) = self.items[i].own_conversion.clone() {
+                    if let Some((cur, iv, words)) = self.items[i].own_conversion.as_deref().cloned()
+                    {
                         if &cur == p {
                             let item = &mut self.items[i];
                             item.conversion = Some(format!(
@@ -1178,7 +1181,7 @@ impl<'a> Checker<'a> {
         if cur == "USD" {
             return Some((Some(cur.to_string()), iv));
         }
-        if let Some((to, conv, _)) = &it.own_conversion {
+        if let Some((to, conv, _)) = it.own_conversion.as_deref() {
             if to == "USD" && it.conversion.is_none() {
                 return Some((Some(to.clone()), *conv));
             }
