@@ -121,17 +121,18 @@ impl PartyRelations for ParentTable {
     }
 }
 
-/// Yearly exchange rates, as in `rules/fx/rates.tsv`: units of `currency` per one US dollar.
+/// Yearly exchange rates: the value in US dollars of one unit of `currency` in `year` (the
+/// inverse of the `units per USD` column of `rules/fx/rates.tsv`).
 pub trait RateTable {
-    /// Units of `currency` (ISO 4217) per US dollar in `year`, when known.
-    fn units_per_usd(&self, currency: &str, year: i32) -> Option<f64>;
+    /// US dollars per unit of `currency` (ISO 4217) in `year`, when known.
+    fn usd_per_unit(&self, currency: &str, year: i32) -> Option<f64>;
 }
 
 impl<F> RateTable for F
 where
     F: Fn(&str, i32) -> Option<f64>,
 {
-    fn units_per_usd(&self, currency: &str, year: i32) -> Option<f64> {
+    fn usd_per_unit(&self, currency: &str, year: i32) -> Option<f64> {
         self(currency, year)
     }
 }
@@ -141,7 +142,7 @@ where
 pub struct NoRates;
 
 impl RateTable for NoRates {
-    fn units_per_usd(&self, currency: &str, _year: i32) -> Option<f64> {
+    fn usd_per_unit(&self, currency: &str, _year: i32) -> Option<f64> {
         (currency == "USD").then_some(1.0)
     }
 }
@@ -593,9 +594,9 @@ impl<'a> Checker<'a> {
             .and_then(|d| d.get(..4))
             .and_then(|y| y.parse::<i32>().ok())
             .or(item.sc.claim.start_year)?;
-        let f = self.rates.units_per_usd(from, year)?;
-        let t = self.rates.units_per_usd(to, year)?;
-        (t > 0.0 && f > 0.0).then_some((t / f, year))
+        let f = self.rates.usd_per_unit(from, year)?;
+        let t = self.rates.usd_per_unit(to, year)?;
+        (t > 0.0 && f > 0.0).then_some((f / t, year))
     }
 
     /// True when two figures are close enough to be the same fact (within `max_ratio`).
