@@ -794,6 +794,9 @@ fn unconvertible_currencies_are_not_compared_but_a_rate_table_converts() {
         "{}",
         c[0].explanation
     );
+    // €500 million at $1.08 a euro is $540 million: $260 million short of $800 million.
+    let why = &c[0].explanation;
+    assert!(why.contains("($260 million)"), "{why}");
 }
 
 #[test]
