@@ -11,7 +11,8 @@
 //! demand from the article id, so only the check's own memory adds to the base texts.
 //!
 //! Claims: 20 articles per story on average; each article states a contract value, a debt and
-//! a per-share price about its story, with occasional variant figures, hedges and denials.
+//! a per-share price about its story, with occasional variant figures, hedges, denials and
+//! (late in the year) lower balances after a payment.
 //!
 //! The check runs twice: once through `check` (the figures that count: wall time and peak memory
 //! are taken after it), then in two timed phases (syndication, then blocking and comparing) to
@@ -218,15 +219,25 @@ fn main() {
             s1,
             1,
         ));
-        let owed = (millions / 10).max(1);
-        let owed_text = format!("at least ${owed} million");
-        let s2 = format!("{buyer} still owes {seller} {owed_text}, people familiar said.");
+        let owed = (millions / 10).max(2);
+        // Late in the year some outlets report a lower balance after a payment (updates).
+        let (owed_text, owed_value, owed_q, s2) = if month >= 10 && variant < 20 {
+            let left = owed / 2;
+            let text = format!("${left} million");
+            let sentence =
+                format!("{buyer} now owes {seller} {text} after a payment, people familiar said.");
+            (text, left, Qualifier::Exact, sentence)
+        } else {
+            let text = format!("at least ${owed} million");
+            let sentence = format!("{buyer} still owes {seller} {text}, people familiar said.");
+            (text, owed, Qualifier::AtLeast, sentence)
+        };
         claims.push(mk(
             ClaimKind::Debt,
             money(
                 owed_text,
-                Decimal::from(owed) * Decimal::from(1_000_000),
-                Qualifier::AtLeast,
+                Decimal::from(owed_value) * Decimal::from(1_000_000),
+                owed_q,
                 None,
                 200,
             ),

@@ -45,7 +45,9 @@ pub mod syndication;
 #[cfg(test)]
 mod tests;
 
-use crate::model::{Article, Attribute, ClaimKind, Extraction, Finding, FindingType, SourcedClaim};
+use crate::model::{
+    Article, Attribute, ClaimKind, Extraction, Finding, FindingType, Qualifier, SourcedClaim,
+};
 use chrono::{DateTime, NaiveDate};
 use interval::{format_amount, money_interval, qualifier_word, Interval};
 use regex::Regex;
@@ -71,6 +73,24 @@ impl PartyRelations for NoRelations {
     }
     fn parent_of(&self, _name: &str) -> Option<String> {
         None
+    }
+}
+
+/// Relations from two functions: `parent_of(name)` and `related(a, b)`, e.g. over the
+/// extraction stage's alias table:
+/// `FnRelations(|n: &str| aliases.parent_of(n).map(str::to_string), |a: &str, b: &str| aliases.related(a, b))`.
+pub struct FnRelations<P, R>(pub P, pub R);
+
+impl<P, R> PartyRelations for FnRelations<P, R>
+where
+    P: Fn(&str) -> Option<String>,
+    R: Fn(&str, &str) -> bool,
+{
+    fn related(&self, a: &str, b: &str) -> bool {
+        (self.1)(a, b)
+    }
+    fn parent_of(&self, name: &str) -> Option<String> {
+        (self.0)(name)
     }
 }
 
@@ -101,17 +121,18 @@ impl PartyRelations for ParentTable {
     }
 }
 
-/// Yearly exchange rates, as in `rules/fx/rates.tsv`: units of `currency` per one US dollar.
+/// Yearly exchange rates: the value in US dollars of one unit of `currency` in `year` (the
+/// inverse of the `units per USD` column of `rules/fx/rates.tsv`).
 pub trait RateTable {
-    /// Units of `currency` (ISO 4217) per US dollar in `year`, when known.
-    fn units_per_usd(&self, currency: &str, year: i32) -> Option<f64>;
+    /// US dollars per unit of `currency` (ISO 4217) in `year`, when known.
+    fn usd_per_unit(&self, currency: &str, year: i32) -> Option<f64>;
 }
 
 impl<F> RateTable for F
 where
     F: Fn(&str, i32) -> Option<f64>,
 {
-    fn units_per_usd(&self, currency: &str, year: i32) -> Option<f64> {
+    fn usd_per_unit(&self, currency: &str, year: i32) -> Option<f64> {
         self(currency, year)
     }
 }
@@ -121,7 +142,7 @@ where
 pub struct NoRates;
 
 impl RateTable for NoRates {
-    fn units_per_usd(&self, currency: &str, _year: i32) -> Option<f64> {
+    fn usd_per_unit(&self, currency: &str, _year: i32) -> Option<f64> {
         (currency == "USD").then_some(1.0)
     }
 }
@@ -244,12 +265,22 @@ struct Item<'a> {
     /// How the amount was converted, when it was.
     conversion: Option<String>,
     /// A conversion its own sentence states: (currency, interval, words).
-    own_conversion: Option<(String, Interval, String)>,
+    own_conversion: Option<Box<(String, Interval, String)>>,
 }
 
 impl Item<'_> {
     fn same_origin(&self, other: &Item) -> bool {
         self.article == other.article || self.source == other.source || self.synd == other.synd
+    }
+    /// The figure names a point or a closed range, not an open bound ("up to", "at least").
+    fn pointlike(&self) -> bool {
+        let m = &self.sc.claim.amount;
+        match m.qualifier {
+            Qualifier::Exact | Qualifier::Approx | Qualifier::Range => true,
+            Qualifier::AtLeast | Qualifier::AtMost => {
+                self.amount.is_some_and(|a| a.is_bounded() && a.low > 0.0)
+            }
+        }
     }
     fn hedged(&self) -> bool {
         self.sc.claim.hedged
@@ -263,7 +294,7 @@ fn update_words() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"(?i)\b(paid|pays|paying|repaid|after|now|remaining|remains|reduced|renegotiat\w*|revised|restructur\w*|lowered|raised|increased|extended|amended|outstanding|down from|up from|since then|settled)\b",
+            r"(?i)\b(paid|pays|paying|repaid|after|now|remaining|remains|reduced|renegotiat\w*|revised|restructur\w*|lowered|increased|extended|amended|outstanding|down from|up from|since then|settled)\b",
         )
         .unwrap_or_else(|_| unreachable_regex())
     })
@@ -398,7 +429,8 @@ impl<'a> Checker<'a> {
                 own_conversion: interval::stated_conversion(
                     &sc.claim.sentence.text,
                     &sc.claim.amount.text,
-                ),
+                )
+                .map(Box::new),
             });
         }
         let mut payments: HashMap<String, Vec<i64>> = HashMap::new();
@@ -415,11 +447,12 @@ impl<'a> Checker<'a> {
         // Rates stated in text ("€920 million ($1 billion)"), first seen per currency pair.
         let mut stated: HashMap<(String, String), (f64, String)> = HashMap::new();
         for item in &items {
-            let (Some(from), Some((to, conv, words)), Some(iv)) =
+            let (Some(from), Some(own), Some(iv)) =
                 (&item.currency, &item.own_conversion, item.amount)
             else {
                 continue;
             };
+            let (to, conv, words) = own.as_ref();
             if from == to || iv.point == 0.0 || conv.point == 0.0 {
                 continue;
             }
@@ -462,6 +495,7 @@ impl<'a> Checker<'a> {
                 .or_default()
                 .push(i);
         }
+        merge_single_party_blocks(&mut blocks);
         let mut out = Vec::new();
         for members in blocks.values() {
             for group in self.unify_currencies(members) {
@@ -511,7 +545,8 @@ impl<'a> Checker<'a> {
             let mut target = from.clone();
             if let (Some(f), Some(p)) = (&from, &primary) {
                 if f != p {
-                    if let Some((cur, iv, words)) = self.items[i].own_conversion.clone() {
+                    if let Some((cur, iv, words)) = self.items[i].own_conversion.as_deref().cloned()
+                    {
                         if &cur == p {
                             let item = &mut self.items[i];
                             item.conversion = Some(format!(
@@ -559,9 +594,9 @@ impl<'a> Checker<'a> {
             .and_then(|d| d.get(..4))
             .and_then(|y| y.parse::<i32>().ok())
             .or(item.sc.claim.start_year)?;
-        let f = self.rates.units_per_usd(from, year)?;
-        let t = self.rates.units_per_usd(to, year)?;
-        (t > 0.0 && f > 0.0).then_some((t / f, year))
+        let f = self.rates.usd_per_unit(from, year)?;
+        let t = self.rates.usd_per_unit(to, year)?;
+        (t > 0.0 && f > 0.0).then_some((f / t, year))
     }
 
     /// True when two figures are close enough to be the same fact (within `max_ratio`).
@@ -583,6 +618,25 @@ impl<'a> Checker<'a> {
             self.items[b].sc.claim.term_months,
         ) {
             (Some(x), Some(y)) => self.near(f64::from(x), f64::from(y)),
+            _ => true,
+        }
+    }
+
+    /// Overlapping, or within the square root of `max_ratio` (√2 by default): close enough
+    /// for a claim without a start year to join a dated deal.
+    fn amounts_close(&self, a: usize, b: usize) -> bool {
+        match (self.items[a].amount, self.items[b].amount) {
+            (Some(x), Some(y)) => {
+                let limit = self.opts.max_ratio;
+                if x.overlaps(&y) || limit.is_nan() || limit < 1.0 {
+                    return true;
+                }
+                let (lo, hi) = (
+                    x.point.abs().min(y.point.abs()),
+                    x.point.abs().max(y.point.abs()),
+                );
+                hi.is_finite() && hi <= lo * limit.sqrt()
+            }
             _ => true,
         }
     }
@@ -645,7 +699,7 @@ impl<'a> Checker<'a> {
                 .filter(|(_, d)| {
                     d.iter()
                         .take(PROBE)
-                        .any(|&m| self.terms_near(i, m) && self.amounts_near(i, m))
+                        .any(|&m| self.terms_near(i, m) && self.amounts_close(i, m))
                 })
                 .map(|(k, _)| k)
                 .collect();
@@ -692,7 +746,7 @@ impl<'a> Checker<'a> {
         let clusters = self.clusters(&positives, attr);
         if attr == Attribute::Amount {
             for c in &clusters {
-                self.corroboration(c, out);
+                self.corroborations(c, out);
             }
             self.disputes(deal, &clusters, out);
         }
@@ -704,7 +758,8 @@ impl<'a> Checker<'a> {
         if attr == Attribute::Amount {
             let mut first_cluster: HashMap<u32, usize> = HashMap::new();
             for (k, c) in clusters.iter().enumerate() {
-                for &m in &c.members {
+                // Only bounded figures state a fact; an open bound ("up to") links nothing.
+                for &m in c.members.iter().filter(|&&m| self.items[m].pointlike()) {
                     let art = self.items[m].article;
                     match first_cluster.get(&art) {
                         Some(&other) if other != k => {
@@ -879,9 +934,27 @@ impl<'a> Checker<'a> {
         None
     }
 
-    fn corroboration(&self, cluster: &Cluster, out: &mut Vec<Finding>) {
-        let firm: Vec<usize> = cluster
-            .members
+    /// Corroborations of one cluster: figures naming a point agree with each other; an open
+    /// bound ("up to $1.2 billion") is confirmed only by the same bound.
+    fn corroborations(&self, cluster: &Cluster, out: &mut Vec<Finding>) {
+        let mut kinds: BTreeMap<(bool, String), Vec<usize>> = BTreeMap::new();
+        for &i in &cluster.members {
+            let key = if self.items[i].pointlike() {
+                (true, String::new())
+            } else {
+                let m = &self.items[i].sc.claim.amount;
+                let bound = self.items[i].amount.map(|a| a.point).unwrap_or_default();
+                (false, format!("{:?} {bound}", m.qualifier))
+            };
+            kinds.entry(key).or_default().push(i);
+        }
+        for members in kinds.into_values() {
+            self.corroboration(&members, out);
+        }
+    }
+
+    fn corroboration(&self, members: &[usize], out: &mut Vec<Finding>) {
+        let firm: Vec<usize> = members
             .iter()
             .copied()
             .filter(|&i| !self.items[i].hedged())
@@ -1004,9 +1077,10 @@ impl<'a> Checker<'a> {
     fn counterparties(&self, out: &mut Vec<Finding>) {
         const GROUPS: usize = 8;
         type PartyBlock = (ClaimKind, Option<String>, String);
-        let mut blocks: BTreeMap<PartyBlock, Vec<(usize, Interval, String)>> = BTreeMap::new();
+        // members: (item, amount, index of the other party in the item's roots)
+        let mut blocks: BTreeMap<PartyBlock, Vec<(usize, Interval, usize)>> = BTreeMap::new();
         for (i, it) in self.items.iter().enumerate() {
-            if it.roots.len() != 2 || it.denies() || it.hedged() {
+            if it.roots.len() != 2 || it.denies() || it.hedged() || !it.pointlike() {
                 continue;
             }
             let Some((currency, iv)) = self.in_usd(i) else {
@@ -1016,17 +1090,18 @@ impl<'a> Checker<'a> {
                 continue;
             }
             for (k, r) in it.roots.iter().enumerate() {
-                let other = it.roots[1 - k].clone();
                 blocks
                     .entry((it.sc.claim.kind, currency.clone(), r.clone()))
                     .or_default()
-                    .push((i, iv, other));
+                    .push((i, iv, 1 - k));
             }
         }
         let mut seen: HashSet<(ClaimKind, String, u32, u32)> = HashSet::new();
         for ((kind, _, common), members) in &blocks {
-            let others: HashMap<usize, &str> =
-                members.iter().map(|(i, _, o)| (*i, o.as_str())).collect();
+            let others: HashMap<usize, &str> = members
+                .iter()
+                .map(|(i, _, o)| (*i, self.items[*i].roots[*o].as_str()))
+                .collect();
             let vals: Vec<(usize, Interval)> = members.iter().map(|(i, v, _)| (*i, *v)).collect();
             for cluster in cluster_values(vals) {
                 let mut by_other: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
@@ -1107,7 +1182,7 @@ impl<'a> Checker<'a> {
         if cur == "USD" {
             return Some((Some(cur.to_string()), iv));
         }
-        if let Some((to, conv, _)) = &it.own_conversion {
+        if let Some((to, conv, _)) = it.own_conversion.as_deref() {
             if to == "USD" && it.conversion.is_none() {
                 return Some((Some(to.clone()), *conv));
             }
@@ -1291,6 +1366,33 @@ impl<'a> Checker<'a> {
             }
         }
         None
+    }
+}
+
+/// A claim naming one party joins the block of the one two-party fact of the same kind and unit
+/// that includes that party ("Lumenfold was valued at $2.4 billion" beside "a round led by
+/// Quarry Ridge valued Lumenfold at $3.1 billion"); when there are several such facts it stays
+/// apart.
+fn merge_single_party_blocks(blocks: &mut BTreeMap<BlockKey, Vec<usize>>) {
+    let singles: Vec<BlockKey> = blocks
+        .keys()
+        .filter(|(_, _, roots)| !roots.is_empty() && !roots.contains('\u{1f}'))
+        .cloned()
+        .collect();
+    for key in singles {
+        let (kind, per, root) = &key;
+        let mut targets = blocks.keys().filter(|(k, p, roots)| {
+            k == kind
+                && p == per
+                && roots.split('\u{1f}').count() == 2
+                && roots.split('\u{1f}').any(|r| r == root)
+        });
+        let (Some(target), None) = (targets.next().cloned(), targets.next()) else {
+            continue;
+        };
+        if let Some(members) = blocks.remove(&key) {
+            blocks.entry(target).or_default().extend(members);
+        }
     }
 }
 

@@ -43,22 +43,27 @@ pub(crate) fn finding_claims(f: &Finding) -> Vec<&SourcedClaim> {
     out
 }
 
-/// The fact a finding is about: "contract value · Twitter, AWS".
+/// The fact a finding is about: "contract value · Amazon Web Services, Twitter" (kind, unit of a
+/// price, and the parties its claims name, sorted; for a counterparty contradiction only the
+/// parties both sides share).
 pub fn fact_label(f: &Finding) -> String {
-    let Some(first) = finding_claims(f).into_iter().next() else {
+    let claims = finding_claims(f);
+    let Some(first) = claims.first() else {
         return "unknown fact".to_string();
     };
-    let mut names: Vec<&str> = first
-        .claim
-        .parties
+    let mut names: Vec<&str> = claims
         .iter()
-        .map(|p| p.name.as_str())
+        .flat_map(|c| c.claim.parties.iter().map(|p| p.name.as_str()))
         .collect();
     if f.attribute == Attribute::Party {
-        if let Some(b) = &f.b {
-            names.retain(|n| b.claim.parties.iter().any(|p| p.name == *n));
+        if let (Some(a), Some(b)) = (&f.a, &f.b) {
+            names.retain(|n| {
+                a.claim.parties.iter().any(|p| p.name == *n)
+                    && b.claim.parties.iter().any(|p| p.name == *n)
+            });
         }
     }
+    names.sort_unstable();
     names.dedup();
     let kind = first.claim.kind.as_str().replace('_', " ");
     let per = first

@@ -111,7 +111,7 @@ fn text_report_groups_sections_and_marks_conflicting_words() {
     assert!(!narrow.contains('\x1b'), "no ANSI codes without colour");
     assert!(narrow.contains("Contradictions"));
     assert!(narrow.contains("Corroborated facts"));
-    assert!(narrow.contains("contract value · Twitter, AWS"));
+    assert!(narrow.contains("contract value · AWS, Twitter"));
     assert!(narrow.contains("*$510 million*"), "{narrow}");
     assert!(narrow.contains("https://example.org/a"));
     assert!(narrow.contains("2.0% apart"));
