@@ -218,7 +218,7 @@ impl DateExtractor {
                     (Some(y), _) => hit.year = Some(y),
                     (None, Some((y, m))) => {
                         // a month later in the year than publication is most often last year's
-                        hit.year = Some(if index as u32 + 1 <= m { y } else { y - 1 });
+                        hit.year = Some(if (index as u32) < m { y } else { y - 1 });
                         hit.relative = true;
                     }
                     (None, None) => {}
