@@ -282,6 +282,7 @@ impl ClaimExtractor {
         let words: Vec<&str> = DEAL_NOUNS.iter().chain(ORG_ANAPHORS).copied().collect();
         let word_matcher = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
+            .ascii_case_insensitive(true)
             .kind(Some(AhoCorasickKind::DFA))
             .build(&words)
             .map_err(|e| file.bad(0, format!("cannot build matcher: {e}")))?;
@@ -836,8 +837,12 @@ impl ClaimExtractor {
             }
             last_sentence = si;
             let span = input.sentences[si];
-            let lower = input.text[span.start..span.end].to_ascii_lowercase();
-            if !DEAL_NOUNS.iter().any(|n| contains_word(&lower, n)) {
+            let sentence = &input.text[span.start..span.end];
+            let has_deal_noun = self.word_matcher.find_iter(sentence).any(|m| {
+                m.pattern().as_usize() < DEAL_NOUNS.len()
+                    && word_edges(sentence, m.start(), m.end())
+            });
+            if !has_deal_noun {
                 continue;
             }
             let months = terms_in(input.terms, span)
@@ -1159,22 +1164,6 @@ fn word_edges(lower: &str, s: usize, e: usize) -> bool {
     let before_ok = s == 0 || !bytes[s - 1].is_ascii_alphanumeric();
     let after_ok = e >= bytes.len() || !bytes[e].is_ascii_alphanumeric();
     before_ok && after_ok
-}
-
-/// Whether `lower` contains `word` (lower case) as whole words.
-fn contains_word(lower: &str, word: &str) -> bool {
-    let mut from = 0;
-    while let Some(pos) = lower[from..].find(word) {
-        let at = from + pos;
-        if word_edges(lower, at, at + word.len()) {
-            return true;
-        }
-        from = at + word.len().max(1);
-        if from >= lower.len() {
-            break;
-        }
-    }
-    false
 }
 
 #[cfg(test)]

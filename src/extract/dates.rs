@@ -124,7 +124,7 @@ impl DateExtractor {
             r"|(?P<month>January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?(?:\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?)?(?:,?\s+(?P<myear>(?:19|20)\d\d))?",
             // relative
             r"|(?P<rel>(?i:last|this|next|previous|past|coming|current))\s+(?P<relunit>(?i:year|month|quarter))",
-            r"|(?i:a|one)\s+(?P<agounit>(?i:year|month|quarter))\s+(?P<ago>(?i:ago|earlier))",
+            r"|(?P<agounit>(?i:year|month|quarter))\s+(?P<ago>(?i:ago|earlier))",
             // bare years
             r"|(?P<year>(?:19|20)\d\d)",
             r")\b"
@@ -236,6 +236,16 @@ impl DateExtractor {
                     resolve_relative(&mut hit, &unit, shift, anchor);
                 }
             } else if let Some(unit) = caps.name("agounit") {
+                // "a year ago", "one month earlier": the article before the unit is required
+                let article = previous_word(text, whole.start());
+                if !matches!(article.to_ascii_lowercase().as_str(), "a" | "one") {
+                    continue;
+                }
+                let before = text[..whole.start()].trim_end_matches(' ');
+                if !before.ends_with(article) {
+                    continue;
+                }
+                hit.start = before.len() - article.len();
                 if let Some(anchor) = published {
                     resolve_relative(&mut hit, &unit.as_str().to_ascii_lowercase(), -1, anchor);
                 }
