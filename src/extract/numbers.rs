@@ -1,6 +1,6 @@
 //! Numbers read from the start of a text: figures in digits ("1,234,567.89", "12,34,567",
 //! "4.7") and numbers in words ("seventy", "twenty-one", "one hundred and two",
-//! "five-and-a-half", "half a", "three-quarters of a", "one-billion").
+//! "five-and-a-half", "half a", "three-quarters of a", "one-billion", "one point five").
 //!
 //! Every function reads from the first byte of the text it is given and reports how many
 //! bytes it used, so callers can go on reading after the number ("five-and-a-half-year" →
@@ -30,9 +30,10 @@ const MAX_WORDS: usize = 16;
 /// Reads a figure in ASCII digits at the start of `text`.
 ///
 /// Accepts thousands separators by comma in western ("1,234,567") or Indian ("12,34,567")
-/// grouping, dots as thousands separators when there are two or more groups of three
-/// ("1.234.567"), and a decimal point ("4.7", "20,000.00"). A comma that does not start a
-/// valid group ends the number ("10,25" reads as 10). `None` when `text` does not start with
+/// grouping, dots as thousands separators when there are two or more groups of three or a
+/// decimal comma follows ("1.234.567", "1.234,56"), a decimal point ("4.7", "20,000.00"),
+/// and a decimal comma with two digits ("20,00"). A comma that does not start a valid group
+/// ends the number ("10,5" reads as 10). `None` when `text` does not start with
 /// a digit or the figure has more than 28 digits.
 pub fn parse_digits(text: &str) -> Option<ParsedNumber> {
     let bytes = text.as_bytes();
@@ -40,8 +41,8 @@ pub fn parse_digits(text: &str) -> Option<ParsedNumber> {
     if first == 0 {
         return None;
     }
-    let mut int_digits = String::with_capacity(16);
-    int_digits.push_str(&text[..first]);
+    let mut int_digits = Digits::default();
+    int_digits.push(&bytes[..first]);
     let mut end = first;
 
     // Comma grouping: groups of 2 or 3 digits, the last one of 3, the 2s before any 3.
@@ -63,61 +64,96 @@ pub fn parse_digits(text: &str) -> Option<ParsedNumber> {
         let valid = last_is_three && !two_after_three && !runs_on;
         if valid {
             for &(start, len) in &groups {
-                int_digits.push_str(&text[start..start + len]);
+                int_digits.push(&bytes[start..start + len]);
             }
             end = pos;
+        } else if decimal_comma(bytes, end) == Some(2) {
+            return finish(int_digits, &bytes[end + 1..end + 3], end + 3);
         }
     } else if first <= 3 && dot_group_start(bytes, end) {
-        // Dot grouping ("1.234.567"): only with two or more groups, else it is a decimal point.
+        // Dot grouping ("1.234.567", "1.234,56"): two or more groups, or one group with a
+        // decimal comma after it; else the dot is a decimal point.
         let mut pos = end;
         let mut groups = 0;
         while groups < MAX_GROUPS && dot_group_start(bytes, pos) && digit_run(bytes, pos + 1) == 3 {
             groups += 1;
             pos += 4;
         }
-        let clean_end = !(pos < bytes.len() && (bytes[pos].is_ascii_digit()))
-            && !(pos + 1 < bytes.len()
-                && (bytes[pos] == b'.' || bytes[pos] == b',')
-                && bytes[pos + 1].is_ascii_digit());
-        if groups >= 2 && clean_end {
-            let digits: String = text[end..pos]
-                .chars()
-                .filter(char::is_ascii_digit)
-                .collect();
-            int_digits.push_str(&digits);
-            end = pos;
-            return finish(&int_digits, "", end);
+        let runs_on =
+            (pos < bytes.len() && bytes[pos].is_ascii_digit()) || dot_group_start(bytes, pos);
+        let comma_fraction = decimal_comma(bytes, pos);
+        if !runs_on && (groups >= 2 || (groups == 1 && comma_fraction.is_some())) {
+            int_digits.push(&bytes[end..pos]);
+            return match comma_fraction {
+                Some(len) => finish(int_digits, &bytes[pos + 1..pos + 1 + len], pos + 1 + len),
+                None => finish(int_digits, b"", pos),
+            };
+        }
+    } else if let Some(len) = decimal_comma(bytes, end) {
+        // A decimal comma with cents: "20,00 €".
+        if len == 2 {
+            return finish(int_digits, &bytes[end + 1..end + 3], end + 3);
         }
     }
 
     // Decimal part.
-    let mut fraction = "";
+    let mut fraction: &[u8] = b"";
     if end + 1 < bytes.len() && bytes[end] == b'.' && bytes[end + 1].is_ascii_digit() {
         let len = digit_run(bytes, end + 1);
-        fraction = &text[end + 1..end + 1 + len];
+        fraction = &bytes[end + 1..end + 1 + len];
         end += 1 + len;
     }
-    finish(&int_digits, fraction, end)
+    finish(int_digits, fraction, end)
 }
 
-fn finish(int_digits: &str, fraction: &str, len: usize) -> Option<ParsedNumber> {
-    let int_digits = int_digits.trim_start_matches('0');
-    if int_digits.len() > MAX_DIGITS {
+/// At `pos`, a comma and one or two digits that end the number: their count.
+fn decimal_comma(bytes: &[u8], pos: usize) -> Option<usize> {
+    if !comma_group_start(bytes, pos) {
         return None;
     }
-    let keep = fraction.len().min(MAX_DIGITS - int_digits.len());
-    let fraction = &fraction[..keep];
-    let mut literal = String::with_capacity(int_digits.len() + fraction.len() + 2);
-    literal.push_str(if int_digits.is_empty() {
-        "0"
-    } else {
-        int_digits
-    });
-    if !fraction.is_empty() {
-        literal.push('.');
-        literal.push_str(fraction);
+    let len = digit_run(bytes, pos + 1);
+    let after = pos + 1 + len;
+    let ends = !(after + 1 < bytes.len()
+        && (bytes[after] == b',' || bytes[after] == b'.')
+        && bytes[after + 1].is_ascii_digit());
+    ((1..=2).contains(&len) && ends).then_some(len)
+}
+
+/// Significant digits of an integer part, gathered without allocating.
+#[derive(Debug, Default, Clone, Copy)]
+struct Digits {
+    mantissa: i128,
+    count: usize,
+    overflow: bool,
+}
+
+impl Digits {
+    /// Appends the ASCII digits of `bytes` (other bytes are skipped).
+    fn push(&mut self, bytes: &[u8]) {
+        for byte in bytes.iter().filter(|b| b.is_ascii_digit()) {
+            if self.count == 0 && *byte == b'0' {
+                continue;
+            }
+            if self.count >= MAX_DIGITS {
+                self.overflow = true;
+                return;
+            }
+            self.mantissa = self.mantissa * 10 + i128::from(byte - b'0');
+            self.count += 1;
+        }
     }
-    let value: Decimal = literal.parse().ok()?;
+}
+
+fn finish(int_digits: Digits, fraction: &[u8], len: usize) -> Option<ParsedNumber> {
+    if int_digits.overflow {
+        return None;
+    }
+    let keep = fraction.len().min(MAX_DIGITS - int_digits.count);
+    let mut mantissa = int_digits.mantissa;
+    for byte in &fraction[..keep] {
+        mantissa = mantissa * 10 + i128::from(byte - b'0');
+    }
+    let value = Decimal::try_from_i128_with_scale(mantissa, keep as u32).ok()?;
     Some(ParsedNumber {
         value,
         len,
@@ -139,6 +175,50 @@ fn dot_group_start(bytes: &[u8], pos: usize) -> bool {
     pos + 1 < bytes.len() && bytes[pos] == b'.' && bytes[pos + 1].is_ascii_digit()
 }
 
+/// Every word [`number_word`] knows, in lower case.
+pub const NUMBER_WORDS: &[&str] = &[
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+    "thirty",
+    "forty",
+    "fifty",
+    "sixty",
+    "seventy",
+    "eighty",
+    "ninety",
+    "hundred",
+    "dozen",
+    "thousand",
+    "million",
+    "billion",
+    "trillion",
+    "half",
+    "halves",
+    "third",
+    "thirds",
+    "quarter",
+    "quarters",
+];
+
 /// What one English number word stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NumberWord {
@@ -158,46 +238,43 @@ pub enum NumberWord {
 
 /// The meaning of a single English number word (ASCII case-insensitive), if it is one.
 pub fn number_word(word: &str) -> Option<NumberWord> {
-    const UNITS: [&str; 20] = [
-        "zero",
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
-        "thirteen",
-        "fourteen",
-        "fifteen",
-        "sixteen",
-        "seventeen",
-        "eighteen",
-        "nineteen",
-    ];
-    const TENS: [&str; 8] = [
-        "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
-    ];
-    if word.len() > 12 || word.len() < 3 {
+    if word.len() > 9 || word.len() < 3 {
         return None;
     }
-    let mut buf = [0u8; 12];
+    let mut buf = [0u8; 9];
     let lower = &mut buf[..word.len()];
     lower.copy_from_slice(word.as_bytes());
     lower.make_ascii_lowercase();
     let lower = std::str::from_utf8(lower).ok()?;
-    if let Some(i) = UNITS.iter().position(|w| *w == lower) {
-        return Some(NumberWord::Unit(i as u32));
-    }
-    if let Some(i) = TENS.iter().position(|w| *w == lower) {
-        return Some(NumberWord::Tens(20 + 10 * i as u32));
-    }
     Some(match lower {
+        "zero" => NumberWord::Unit(0),
+        "one" => NumberWord::Unit(1),
+        "two" => NumberWord::Unit(2),
+        "three" => NumberWord::Unit(3),
+        "four" => NumberWord::Unit(4),
+        "five" => NumberWord::Unit(5),
+        "six" => NumberWord::Unit(6),
+        "seven" => NumberWord::Unit(7),
+        "eight" => NumberWord::Unit(8),
+        "nine" => NumberWord::Unit(9),
+        "ten" => NumberWord::Unit(10),
+        "eleven" => NumberWord::Unit(11),
+        "twelve" => NumberWord::Unit(12),
+        "thirteen" => NumberWord::Unit(13),
+        "fourteen" => NumberWord::Unit(14),
+        "fifteen" => NumberWord::Unit(15),
+        "sixteen" => NumberWord::Unit(16),
+        "seventeen" => NumberWord::Unit(17),
+        "eighteen" => NumberWord::Unit(18),
+        "nineteen" => NumberWord::Unit(19),
+        "twenty" => NumberWord::Tens(20),
+        "thirty" => NumberWord::Tens(30),
+        "forty" => NumberWord::Tens(40),
+        "fifty" => NumberWord::Tens(50),
+        "sixty" => NumberWord::Tens(60),
+        "seventy" => NumberWord::Tens(70),
+        "eighty" => NumberWord::Tens(80),
+        "ninety" => NumberWord::Tens(90),
         "hundred" => NumberWord::Hundred,
         "dozen" => NumberWord::Dozen,
         "thousand" => NumberWord::Scale(1_000),
@@ -211,20 +288,29 @@ pub fn number_word(word: &str) -> Option<NumberWord> {
     })
 }
 
+/// Whether a word can be part of a number in words ("five", "and", "a", "of", "point").
+fn numberish(word: &str) -> bool {
+    ["a", "an", "and", "of", "point"]
+        .iter()
+        .any(|w| word.eq_ignore_ascii_case(w))
+        || number_word(word).is_some()
+}
+
 /// A word of the text, with its byte range.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 struct WordAt<'t> {
     word: &'t str,
     end: usize,
 }
 
 /// Splits the start of `text` into words joined by single hyphens or runs of spaces/tabs,
-/// at most `MAX_WORDS + 4` of them; stops at anything else.
-fn leading_words(text: &str) -> Vec<WordAt<'_>> {
+/// at most `MAX_WORDS + 4` of them; stops after the first word that cannot be part of a
+/// number, and at anything else.
+fn leading_words(text: &str) -> Words<'_> {
     let bytes = text.as_bytes();
-    let mut words = Vec::new();
+    let mut words = Words::default();
     let mut pos = 0;
-    while words.len() < MAX_WORDS + 4 {
+    while words.len < WORDS_CAP {
         let len = bytes[pos..]
             .iter()
             .take_while(|b| b.is_ascii_alphabetic())
@@ -232,10 +318,16 @@ fn leading_words(text: &str) -> Vec<WordAt<'_>> {
         if len == 0 {
             break;
         }
-        words.push(WordAt {
-            word: &text[pos..pos + len],
+        let word = &text[pos..pos + len];
+        words.items[words.len] = WordAt {
+            word,
             end: pos + len,
-        });
+        };
+        words.len += 1;
+        if !numberish(word) {
+            // The number cannot go on past this word.
+            break;
+        }
         let mut next = pos + len;
         if next < bytes.len() && bytes[next] == b'-' {
             next += 1;
@@ -255,6 +347,23 @@ fn leading_words(text: &str) -> Vec<WordAt<'_>> {
         pos = next;
     }
     words
+}
+
+const WORDS_CAP: usize = MAX_WORDS + 4;
+
+/// The leading words of a text, without allocating.
+#[derive(Debug, Default)]
+struct Words<'t> {
+    items: [WordAt<'t>; WORDS_CAP],
+    len: usize,
+}
+
+impl<'t> std::ops::Deref for Words<'t> {
+    type Target = [WordAt<'t>];
+
+    fn deref(&self) -> &Self::Target {
+        &self.items[..self.len]
+    }
 }
 
 fn is(word: &WordAt<'_>, s: &str) -> bool {
@@ -346,6 +455,35 @@ pub fn parse_words(text: &str) -> Option<ParsedNumber> {
             if next_is_small && matches!(last, Last::Hundred | Last::Scale) {
                 i += 1;
                 continue;
+            }
+            break;
+        }
+        // "one point three": decimals spoken digit by digit.
+        if is(&w, "point") && have && whole && matches!(last, Last::Unit | Last::Teen | Last::Tens)
+        {
+            let mut fraction = Decimal::ZERO;
+            let mut scale = Decimal::ONE;
+            let mut k = i + 1;
+            while k < words.len().min(MAX_WORDS) {
+                match number_word(words[k].word) {
+                    Some(NumberWord::Unit(d)) if d < 10 => {
+                        scale /= Decimal::TEN;
+                        fraction += Decimal::from(d) * scale;
+                        k += 1;
+                    }
+                    _ => break,
+                }
+            }
+            if k > i + 1 {
+                current += fraction;
+                whole = false;
+                end = words[k - 1].end;
+                i = k;
+                if let Some(NumberWord::Scale(s)) = get(i).and_then(|n| number_word(n.word)) {
+                    total += current * Decimal::from(s);
+                    current = Decimal::ZERO;
+                    end = words[i].end;
+                }
             }
             break;
         }
@@ -498,7 +636,11 @@ mod tests {
         assert_eq!(digits("20,000.00"), Some((dec("20000.00"), 9)));
         assert_eq!(digits("4.7 billion"), Some((dec("4.7"), 3)));
         assert_eq!(digits("1.234.567"), Some((dec("1234567"), 9)));
-        assert_eq!(digits("10,25"), Some((dec("10"), 2)));
+        assert_eq!(digits("10,25"), Some((dec("10.25"), 5)));
+        assert_eq!(digits("10,5"), Some((dec("10"), 2)));
+        assert_eq!(digits("1.234,56 €"), Some((dec("1234.56"), 8)));
+        assert_eq!(digits("1.234.567,5"), Some((dec("1234567.5"), 11)));
+        assert_eq!(digits("1,234,5"), Some((dec("1"), 1)));
         assert_eq!(digits("2020, when"), Some((dec("2020"), 4)));
         assert_eq!(digits("1,5000"), Some((dec("1"), 1)));
         assert_eq!(digits("x1"), None);
@@ -539,6 +681,18 @@ mod tests {
         assert_eq!(words("two and a half million"), Some((dec("2500000"), 22)));
         assert_eq!(words("a quarter"), Some((dec("0.25"), 9)));
         assert_eq!(words("one-half"), Some((dec("0.5"), 8)));
+        assert_eq!(words("one point three dollars"), Some((dec("1.3"), 15)));
+        assert_eq!(words("two point five million"), Some((dec("2500000"), 22)));
+        assert_eq!(words("one point of view"), Some((dec("1"), 3)));
+    }
+
+    #[test]
+    fn word_list_matches_number_word() {
+        for word in NUMBER_WORDS {
+            assert!(number_word(word).is_some(), "{word}");
+            assert!(number_word(&word.to_uppercase()).is_some(), "{word}");
+        }
+        assert!(number_word("dollar").is_none());
     }
 
     #[test]
