@@ -150,7 +150,24 @@ impl DateExtractor {
     /// Every date mention in `text`, with byte offsets.
     pub fn find_bytes(&self, text: &str, published: Option<(i32, u32)>) -> Vec<DateHit> {
         let mut out = Vec::new();
-        for caps in self.pattern.captures_iter(text) {
+        for found in self.pattern.find_iter(text) {
+            // a bare year (most matches) needs no capture groups
+            if found.len() == 4 && found.as_str().bytes().all(|b| b.is_ascii_digit()) {
+                if looks_like_year(text, found.start(), found.end()) {
+                    out.push(DateHit {
+                        start: found.start(),
+                        end: found.end(),
+                        year: found.as_str().parse().ok(),
+                        quarter: None,
+                        month: None,
+                        relative: false,
+                    });
+                }
+                continue;
+            }
+            let Some(caps) = self.pattern.captures_at(text, found.start()) else {
+                continue;
+            };
             let Some(whole) = caps.get(0) else { continue };
             let mut hit = DateHit {
                 start: whole.start(),
