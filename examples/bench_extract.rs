@@ -1,7 +1,7 @@
 //! Extraction throughput on real newswire text.
 //!
-//! Reads `../shared/data/news/*.jsonl.gz` (or the directory given as the first argument, or
-//! `CONCORD_NEWS_DIR`), holds every article in memory, and times, over three rounds each
+//! Reads `../shared/data/news/*.jsonl.gz` (or `../../shared/...` from a worktree, or the
+//! directory given as the first argument, or `CONCORD_NEWS_DIR`), holds every article in memory, and times, over three rounds each
 //! (median reported):
 //! - `Extractor::extract` on one thread,
 //! - `Extractor::extract` on two threads (each takes half of the articles),
@@ -67,7 +67,14 @@ fn main() {
         .nth(1)
         .or_else(|| std::env::var("CONCORD_NEWS_DIR").ok())
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("../shared/data/news"));
+        .unwrap_or_else(|| {
+            // beside the repository, or beside a worktree directory
+            ["../shared/data/news", "../../shared/data/news"]
+                .iter()
+                .map(PathBuf::from)
+                .find(|p| p.is_dir())
+                .unwrap_or_else(|| PathBuf::from("../shared/data/news"))
+        });
     let articles = load(&dir);
     if articles.is_empty() {
         eprintln!("no articles under {} (*.jsonl.gz)", dir.display());

@@ -282,6 +282,7 @@ impl ClaimExtractor {
         let words: Vec<&str> = DEAL_NOUNS.iter().chain(ORG_ANAPHORS).copied().collect();
         let word_matcher = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
+            .ascii_case_insensitive(true)
             .kind(Some(AhoCorasickKind::DFA))
             .build(&words)
             .map_err(|e| file.bad(0, format!("cannot build matcher: {e}")))?;
@@ -493,9 +494,14 @@ impl ClaimExtractor {
 
         // flags
         let (mut hedged, mut negated, mut disputed) = (false, false, false);
-        let (clause_start, clause_end) = clause_around(lower, rel_start, rel_end);
-        for &(flag, s, e) in &facts.cues {
-            if s < win_start || e > win_end {
+        let (clause_start, clause_end) =
+            clause_around(lower, (win_start, win_end), rel_start, rel_end);
+        let first_cue = facts.cues.partition_point(|c| c.1 < win_start);
+        for &(flag, s, e) in &facts.cues[first_cue..] {
+            if s >= win_end {
+                break;
+            }
+            if e > win_end {
                 continue;
             }
             match flag {
@@ -831,8 +837,12 @@ impl ClaimExtractor {
             }
             last_sentence = si;
             let span = input.sentences[si];
-            let lower = input.text[span.start..span.end].to_ascii_lowercase();
-            if !DEAL_NOUNS.iter().any(|n| contains_word(&lower, n)) {
+            let sentence = &input.text[span.start..span.end];
+            let has_deal_noun = self.word_matcher.find_iter(sentence).any(|m| {
+                m.pattern().as_usize() < DEAL_NOUNS.len()
+                    && word_edges(sentence, m.start(), m.end())
+            });
+            if !has_deal_noun {
                 continue;
             }
             let months = terms_in(input.terms, span)
@@ -852,19 +862,27 @@ impl ClaimExtractor {
     }
 }
 
-/// The clause around `start..end` in `lower`: between the nearest comma, semicolon, colon
-/// or parenthesis before and after.
-fn clause_around(lower: &str, start: usize, end: usize) -> (usize, usize) {
+/// The clause around `start..end` in `lower`, within `window`: between the nearest comma,
+/// semicolon, colon or parenthesis before and after.
+fn clause_around(
+    lower: &str,
+    (window_start, window_end): (usize, usize),
+    start: usize,
+    end: usize,
+) -> (usize, usize) {
     let is_break = |b: u8| matches!(b, b',' | b';' | b':' | b'(' | b')');
     let bytes = lower.as_bytes();
-    let before = bytes[..start.min(bytes.len())]
+    let window_end = window_end.min(bytes.len());
+    let start = start.clamp(window_start.min(window_end), window_end);
+    let end = end.clamp(start, window_end);
+    let before = bytes[window_start.min(start)..start]
         .iter()
         .rposition(|&b| is_break(b))
-        .map_or(0, |p| p + 1);
-    let after = bytes[end.min(bytes.len())..]
+        .map_or(window_start.min(start), |p| window_start.min(start) + p + 1);
+    let after = bytes[end..window_end]
         .iter()
         .position(|&b| is_break(b))
-        .map_or(bytes.len(), |p| end + p);
+        .map_or(window_end, |p| end + p);
     (before, after)
 }
 
@@ -943,13 +961,7 @@ fn is_time_unit(per: &str) -> bool {
 
 /// Byte distance between two spans (0 when they overlap or one holds the other).
 fn distance((a_start, a_end): (usize, usize), (b_start, b_end): (usize, usize)) -> usize {
-    if a_end <= b_start {
-        b_start - a_end
-    } else if b_end <= a_start {
-        a_start - b_end
-    } else {
-        0
-    }
+    a_start.max(b_start).saturating_sub(a_end.min(b_end))
 }
 
 fn sentence_parties<'a>(
@@ -962,7 +974,7 @@ fn sentence_parties<'a>(
         .take_while(move |p| p.end <= span.end)
 }
 
-fn terms_in<'a>(terms: &'a [TermHit], span: SentenceSpan) -> impl Iterator<Item = &'a TermHit> {
+fn terms_in(terms: &[TermHit], span: SentenceSpan) -> impl Iterator<Item = &TermHit> {
     let first = terms.partition_point(|t| t.start < span.start);
     terms[first..].iter().take_while(move |t| t.end <= span.end)
 }
@@ -1025,8 +1037,9 @@ fn is_owner_modifier(text: &str, p: &PartyHit, all: &[PartyHit]) -> bool {
         .or_else(|| rest.strip_prefix("\u{2019}s "));
     let Some(after) = after else { return false };
     let next_start = text.len() - after.len();
-    all.iter()
-        .any(|q| q.start == next_start && q.party_type == PartyType::Org)
+    let idx = all.partition_point(|q| q.start < next_start);
+    all.get(idx)
+        .is_some_and(|q| q.start == next_start && q.party_type == PartyType::Org)
 }
 
 /// A source name starting at byte `at` (after "according to"): a known party, or "the" and
@@ -1151,22 +1164,6 @@ fn word_edges(lower: &str, s: usize, e: usize) -> bool {
     let before_ok = s == 0 || !bytes[s - 1].is_ascii_alphanumeric();
     let after_ok = e >= bytes.len() || !bytes[e].is_ascii_alphanumeric();
     before_ok && after_ok
-}
-
-/// Whether `lower` contains `word` (lower case) as whole words.
-fn contains_word(lower: &str, word: &str) -> bool {
-    let mut from = 0;
-    while let Some(pos) = lower[from..].find(word) {
-        let at = from + pos;
-        if word_edges(lower, at, at + word.len()) {
-            return true;
-        }
-        from = at + word.len().max(1);
-        if from >= lower.len() {
-            break;
-        }
-    }
-    false
 }
 
 #[cfg(test)]

@@ -124,7 +124,7 @@ impl DateExtractor {
             r"|(?P<month>January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?(?:\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?)?(?:,?\s+(?P<myear>(?:19|20)\d\d))?",
             // relative
             r"|(?P<rel>(?i:last|this|next|previous|past|coming|current))\s+(?P<relunit>(?i:year|month|quarter))",
-            r"|(?i:a|one)\s+(?P<agounit>(?i:year|month|quarter))\s+(?P<ago>(?i:ago|earlier))",
+            r"|(?P<agounit>(?i:year|month|quarter))\s+(?P<ago>(?i:ago|earlier))",
             // bare years
             r"|(?P<year>(?:19|20)\d\d)",
             r")\b"
@@ -150,7 +150,24 @@ impl DateExtractor {
     /// Every date mention in `text`, with byte offsets.
     pub fn find_bytes(&self, text: &str, published: Option<(i32, u32)>) -> Vec<DateHit> {
         let mut out = Vec::new();
-        for caps in self.pattern.captures_iter(text) {
+        for found in self.pattern.find_iter(text) {
+            // a bare year (most matches) needs no capture groups
+            if found.len() == 4 && found.as_str().bytes().all(|b| b.is_ascii_digit()) {
+                if looks_like_year(text, found.start(), found.end()) {
+                    out.push(DateHit {
+                        start: found.start(),
+                        end: found.end(),
+                        year: found.as_str().parse().ok(),
+                        quarter: None,
+                        month: None,
+                        relative: false,
+                    });
+                }
+                continue;
+            }
+            let Some(caps) = self.pattern.captures_at(text, found.start()) else {
+                continue;
+            };
             let Some(whole) = caps.get(0) else { continue };
             let mut hit = DateHit {
                 start: whole.start(),
@@ -218,7 +235,7 @@ impl DateExtractor {
                     (Some(y), _) => hit.year = Some(y),
                     (None, Some((y, m))) => {
                         // a month later in the year than publication is most often last year's
-                        hit.year = Some(if index as u32 + 1 <= m { y } else { y - 1 });
+                        hit.year = Some(if (index as u32) < m { y } else { y - 1 });
                         hit.relative = true;
                     }
                     (None, None) => {}
@@ -236,6 +253,16 @@ impl DateExtractor {
                     resolve_relative(&mut hit, &unit, shift, anchor);
                 }
             } else if let Some(unit) = caps.name("agounit") {
+                // "a year ago", "one month earlier": the article before the unit is required
+                let article = previous_word(text, whole.start());
+                if !matches!(article.to_ascii_lowercase().as_str(), "a" | "one") {
+                    continue;
+                }
+                let before = text[..whole.start()].trim_end_matches(' ');
+                if !before.ends_with(article) {
+                    continue;
+                }
+                hit.start = before.len() - article.len();
                 if let Some(anchor) = published {
                     resolve_relative(&mut hit, &unit.as_str().to_ascii_lowercase(), -1, anchor);
                 }

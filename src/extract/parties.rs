@@ -353,6 +353,7 @@ impl PartyExtractor {
                 let connector_end = token_end(bytes, next);
                 let after = skip_spaces(bytes, connector_end);
                 if connector_end > next
+                    && connector_end - next <= 3
                     && after > connector_end
                     && after < n
                     && bytes[after].is_ascii_uppercase()
@@ -378,7 +379,17 @@ impl PartyExtractor {
             i = run_end;
             let word = |k: usize| -> &str { run.get(k).map(|&(s, e)| &text[s..e]).unwrap_or("") };
             let mut first = 0usize;
-            let mut after_title = self.titles.contains(previous_word(text, run[0].0));
+            // titles are capitalised: only then is the previous word looked up
+            let previous = previous_word(text, run[0].0);
+            let mut after_title = previous
+                .as_bytes()
+                .first()
+                .is_some_and(u8::is_ascii_uppercase)
+                && self.titles.contains(previous);
+            if run.len() == 1 && !after_title {
+                // one capitalised word alone is a name only after a title
+                continue;
+            }
             while first < run.len()
                 && (self.not_name.contains(word(first)) || self.titles.contains(word(first)))
             {
@@ -397,13 +408,22 @@ impl PartyExtractor {
             } else {
                 ""
             };
+            let is_person = ((1..=3).contains(&len) && after_title)
+                || ((2..=3).contains(&len)
+                    && ((next_word.len() <= 8
+                        && next_word
+                            .as_bytes()
+                            .first()
+                            .is_some_and(u8::is_ascii_lowercase)
+                        && self.say.contains(next_word))
+                        || (previous
+                            .as_bytes()
+                            .first()
+                            .is_some_and(u8::is_ascii_lowercase)
+                            && self.role_before(text, start))));
             let party_type = if len >= 2 && self.suffixes.contains(word(last)) {
                 Some(PartyType::Org)
-            } else if (1..=3).contains(&len) && after_title {
-                Some(PartyType::Person)
-            } else if (2..=3).contains(&len)
-                && (self.role_before(text, start) || self.say.contains(next_word))
-            {
+            } else if is_person {
                 Some(PartyType::Person)
             } else {
                 None
@@ -736,16 +756,16 @@ fn token_end(bytes: &[u8], pos: usize) -> usize {
     let mut i = pos;
     while i < n {
         let b = bytes[i];
-        if b.is_ascii_alphanumeric() || b == b'&' {
-            i += 1;
-        } else if (b == b'.' || b == b'-')
+        let inner_dot = (b == b'.' || b == b'-')
             && i > pos
             && i + 1 < n
             && bytes[i + 1].is_ascii_alphanumeric()
-            && bytes[i - 1].is_ascii_alphanumeric()
+            && bytes[i - 1].is_ascii_alphanumeric();
+        if b.is_ascii_alphanumeric()
+            || b == b'&'
+            || inner_dot
+            || (b >= 0x80 && is_word_byte(bytes, i))
         {
-            i += 1;
-        } else if b >= 0x80 && is_word_byte(bytes, i) {
             i += 1;
         } else {
             break;

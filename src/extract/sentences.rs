@@ -181,10 +181,7 @@ fn period_ends(text: &str, start: usize, dot: usize, after: usize) -> bool {
         }
     }
     // next sentence starts lower case: not an end ("approx. five")
-    match next.as_bytes().first() {
-        Some(c) if c.is_ascii_lowercase() => false,
-        _ => true,
-    }
+    !next.as_bytes().first().is_some_and(u8::is_ascii_lowercase)
 }
 
 /// The next word after byte `from` (skipping spaces and opening quotes), ASCII letters only.
