@@ -1,7 +1,7 @@
 //! Store and search benchmark.
 //!
-//! 1. Ingest: if `../shared/data/news/*.jsonl.gz` is present (or `CONCORD_NEWS_DIR` names the
-//!    folder), stores every real article (with its JSON line as raw input and a few claims
+//! 1. Ingest: if `shared/data/news/*.jsonl.gz` is present beside the repository (or
+//!    `CONCORD_NEWS_DIR` names the folder), stores every real article (with its JSON line as raw input and a few claims
 //!    made up from its own sentences) and prints articles per second of the store alone.
 //! 2. Search: builds an index of at least 1,000,000 claim documents (sentences taken from the
 //!    news when present, otherwise from templates; kinds, parties, currencies, values and dates
@@ -45,10 +45,17 @@ impl Rng {
 }
 
 fn news_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("CONCORD_NEWS_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("../shared/data/news"));
-    dir.is_dir().then_some(dir)
+    if let Some(dir) = std::env::var_os("CONCORD_NEWS_DIR") {
+        return Some(PathBuf::from(dir)).filter(|d| d.is_dir());
+    }
+    [
+        "../shared/data/news",
+        "../../shared/data/news",
+        "/work/shared/data/news",
+    ]
+    .iter()
+    .map(PathBuf::from)
+    .find(|d| d.is_dir())
 }
 
 /// Each news line as (article, raw line).

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::StrColumn;
+use tantivy::columnar::{Cardinality, Column, StrColumn};
 use tantivy::{DocId, Score, SegmentReader};
 
 /// Counts, per named string fast field, how many matching documents carry each value.
@@ -25,9 +25,17 @@ impl FacetCollector {
 /// Per field (in the collector's order): value → number of matching documents.
 pub type FacetCounts = Vec<BTreeMap<String, u64>>;
 
+/// One string column of one segment, with a count per term ordinal.
+struct CountedColumn {
+    column: StrColumn,
+    /// The ordinals, when each document has at most one (the common, faster case).
+    single: Option<Column<u64>>,
+    counts: Vec<u64>,
+}
+
 /// Per-segment part of [`FacetCollector`].
 pub struct FacetSegmentCollector {
-    columns: Vec<Option<(StrColumn, Vec<u64>)>>,
+    columns: Vec<Option<CountedColumn>>,
 }
 
 impl Collector for FacetCollector {
@@ -42,9 +50,14 @@ impl Collector for FacetCollector {
         let mut columns = Vec::with_capacity(self.fields.len());
         for field in &self.fields {
             let column = segment.fast_fields().str(field)?;
-            columns.push(column.map(|c| {
-                let terms = c.num_terms();
-                (c, vec![0u64; terms])
+            columns.push(column.map(|column| {
+                let single = (column.ords().get_cardinality() != Cardinality::Multivalued)
+                    .then(|| column.ords().clone());
+                CountedColumn {
+                    counts: vec![0u64; column.num_terms()],
+                    column,
+                    single,
+                }
             }));
         }
         Ok(FacetSegmentCollector { columns })
@@ -71,9 +84,17 @@ impl SegmentCollector for FacetSegmentCollector {
     type Fruit = FacetCounts;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
-        for (column, counts) in self.columns.iter_mut().flatten() {
-            for ord in column.term_ords(doc) {
-                if let Some(count) = counts.get_mut(ord as usize) {
+        for counted in self.columns.iter_mut().flatten() {
+            if let Some(single) = &counted.single {
+                if let Some(ord) = single.first(doc) {
+                    if let Some(count) = counted.counts.get_mut(ord as usize) {
+                        *count += 1;
+                    }
+                }
+                continue;
+            }
+            for ord in counted.column.term_ords(doc) {
+                if let Some(count) = counted.counts.get_mut(ord as usize) {
                     *count += 1;
                 }
             }
@@ -84,7 +105,7 @@ impl SegmentCollector for FacetSegmentCollector {
         let mut out = Vec::with_capacity(self.columns.len());
         for column in self.columns {
             let mut map: HashMap<String, u64> = HashMap::new();
-            if let Some((column, counts)) = column {
+            if let Some(CountedColumn { column, counts, .. }) = column {
                 let mut value = String::new();
                 for (ord, count) in counts.into_iter().enumerate() {
                     if count == 0 {
