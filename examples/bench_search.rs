@@ -306,6 +306,23 @@ fn date(rng: &mut Rng) -> String {
     )
 }
 
+/// CPU seconds (user + system) this process has used so far, from /proc (Linux); 0 elsewhere.
+fn cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    // Fields after the command name (which is in parentheses): utime is the 12th, stime the 13th.
+    let Some(after) = stat.rsplit_once(')').map(|(_, rest)| rest) else {
+        return 0.0;
+    };
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks: f64 = [11, 12]
+        .iter()
+        .filter_map(|&i| fields.get(i).and_then(|f| f.parse::<f64>().ok()))
+        .sum();
+    ticks / 100.0
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
         return Duration::ZERO;
@@ -355,24 +372,47 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             })
             .collect();
         let store = Store::open_or_create(&tmp.path().join("news"))?;
+        let cpu_before = cpu_seconds();
         let started = Instant::now();
         let mut writer = store.writer()?;
         writer.set_party_names(names.clone());
+        if let Some(n) = std::env::var("BENCH_COMMIT_EVERY")
+            .ok()
+            .and_then(|v| v.parse().ok())
+        {
+            writer.set_commit_every(n);
+        }
+        let no_raw = std::env::var_os("BENCH_NO_RAW").is_some();
+        let no_claims = std::env::var_os("BENCH_NO_CLAIMS").is_some();
+        let empty_raw = RawInput {
+            format: "json".into(),
+            body: String::new(),
+        };
+        let empty_extraction = Extraction::default();
         let mut claims = 0;
         for (article, extraction, raw) in &prepared {
+            let raw = if no_raw { &empty_raw } else { raw };
+            let extraction = if no_claims {
+                &empty_extraction
+            } else {
+                extraction
+            };
             writer.put(article, extraction, raw)?;
             claims += extraction.claims.len();
         }
         writer.finish()?;
         let seconds = started.elapsed().as_secs_f64();
+        let cpu = cpu_seconds() - cpu_before;
         let stats = store.reader()?.stats()?;
         println!(
-            "ingest: {} news articles ({} claims, {} duplicates) in {:.2} s = {:.0} articles/s (store only: put + commits + merges); index {:.1} MB",
+            "ingest: {} news articles ({} claims, {} duplicates) in {:.2} s wall = {:.0} articles/s (store only: put + commits + merges); {:.2} CPU s = {:.0} articles per CPU second; index {:.1} MB",
             prepared.len(),
             claims,
             stats.duplicates,
             seconds,
             prepared.len() as f64 / seconds,
+            cpu,
+            prepared.len() as f64 / cpu.max(0.01),
             stats.index_bytes as f64 / 1e6
         );
     }
