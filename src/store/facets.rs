@@ -36,6 +36,7 @@ struct CountedColumn {
 /// Per-segment part of [`FacetCollector`].
 pub struct FacetSegmentCollector {
     columns: Vec<Option<CountedColumn>>,
+    ords: Vec<Option<u64>>,
 }
 
 impl Collector for FacetCollector {
@@ -60,7 +61,10 @@ impl Collector for FacetCollector {
                 }
             }));
         }
-        Ok(FacetSegmentCollector { columns })
+        Ok(FacetSegmentCollector {
+            columns,
+            ords: Vec::new(),
+        })
     }
 
     fn requires_scoring(&self) -> bool {
@@ -96,6 +100,29 @@ impl SegmentCollector for FacetSegmentCollector {
             for ord in counted.column.term_ords(doc) {
                 if let Some(count) = counted.counts.get_mut(ord as usize) {
                     *count += 1;
+                }
+            }
+        }
+    }
+
+    fn collect_block(&mut self, docs: &[DocId]) {
+        for counted in self.columns.iter_mut().flatten() {
+            if let Some(single) = &counted.single {
+                self.ords.clear();
+                self.ords.resize(docs.len(), None);
+                single.first_vals(docs, &mut self.ords);
+                for ord in self.ords.iter().flatten() {
+                    if let Some(count) = counted.counts.get_mut(*ord as usize) {
+                        *count += 1;
+                    }
+                }
+                continue;
+            }
+            for &doc in docs {
+                for ord in counted.column.term_ords(doc) {
+                    if let Some(count) = counted.counts.get_mut(ord as usize) {
+                        *count += 1;
+                    }
                 }
             }
         }
