@@ -396,7 +396,9 @@ impl Plan {
                 Some(d) => Bound::Excluded(Term::from_field_date(f.published, d)),
                 None => Bound::Unbounded,
             };
-            clauses.push((Occur::Must, filter(Box::new(RangeQuery::new(lower, upper)))));
+            if !matches!((&lower, &upper), (Bound::Unbounded, Bound::Unbounded)) {
+                clauses.push((Occur::Must, filter(Box::new(RangeQuery::new(lower, upper)))));
+            }
         }
         Ok(Plan {
             text,

@@ -37,6 +37,9 @@ struct CountedColumn {
 pub struct FacetSegmentCollector {
     columns: Vec<Option<CountedColumn>>,
     ords: Vec<Option<u64>>,
+    doc_ids: Vec<DocId>,
+    row_ids: Vec<u32>,
+    values: Vec<u64>,
 }
 
 impl Collector for FacetCollector {
@@ -64,6 +67,9 @@ impl Collector for FacetCollector {
         Ok(FacetSegmentCollector {
             columns,
             ords: Vec::new(),
+            doc_ids: Vec::new(),
+            row_ids: Vec::new(),
+            values: Vec::new(),
         })
     }
 
@@ -118,11 +124,17 @@ impl SegmentCollector for FacetSegmentCollector {
                 }
                 continue;
             }
-            for &doc in docs {
-                for ord in counted.column.term_ords(doc) {
-                    if let Some(count) = counted.counts.get_mut(ord as usize) {
-                        *count += 1;
-                    }
+            // Several values a document: translate the block to value rows, read them at once.
+            let ords = counted.column.ords();
+            self.doc_ids.clear();
+            self.row_ids.clear();
+            ords.row_ids_for_docs(docs, &mut self.doc_ids, &mut self.row_ids);
+            self.values.clear();
+            self.values.resize(self.row_ids.len(), 0);
+            ords.values.get_vals(&self.row_ids, &mut self.values);
+            for ord in &self.values {
+                if let Some(count) = counted.counts.get_mut(*ord as usize) {
+                    *count += 1;
                 }
             }
         }
