@@ -145,14 +145,24 @@ impl SegmentCollector for FacetSegmentCollector {
         for column in self.columns {
             let mut map: HashMap<String, u64> = HashMap::new();
             if let Some(CountedColumn { column, counts, .. }) = column {
-                let mut value = String::new();
-                for (ord, count) in counts.into_iter().enumerate() {
-                    if count == 0 {
-                        continue;
-                    }
-                    value.clear();
-                    if column.ord_to_str(ord as u64, &mut value).unwrap_or(false) {
-                        *map.entry(value.clone()).or_insert(0) += count;
+                // Ordinals in increasing order, resolved in one pass over the dictionary.
+                let found: Vec<(u64, u64)> = counts
+                    .into_iter()
+                    .enumerate()
+                    .filter(|(_, count)| *count > 0)
+                    .map(|(ord, count)| (ord as u64, count))
+                    .collect();
+                let mut names: Vec<String> = Vec::with_capacity(found.len());
+                let resolved = column.dictionary().sorted_ords_to_term_cb(
+                    found.iter().map(|(ord, _)| *ord),
+                    |bytes| {
+                        names.push(String::from_utf8_lossy(bytes).into_owned());
+                        Ok(())
+                    },
+                );
+                if resolved.is_ok() {
+                    for (name, (_, count)) in names.into_iter().zip(found) {
+                        *map.entry(name).or_insert(0) += count;
                     }
                 }
             }
