@@ -1,7 +1,7 @@
 //! Store and search benchmark.
 //!
-//! 1. Ingest: if `../shared/data/news/*.jsonl.gz` is present (or `CONCORD_NEWS_DIR` names the
-//!    folder), stores every real article (with its JSON line as raw input and a few claims
+//! 1. Ingest: if `shared/data/news/*.jsonl.gz` is present beside the repository (or
+//!    `CONCORD_NEWS_DIR` names the folder), stores every real article (with its JSON line as raw input and a few claims
 //!    made up from its own sentences) and prints articles per second of the store alone.
 //! 2. Search: builds an index of at least 1,000,000 claim documents (sentences taken from the
 //!    news when present, otherwise from templates; kinds, parties, currencies, values and dates
@@ -45,10 +45,17 @@ impl Rng {
 }
 
 fn news_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("CONCORD_NEWS_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("../shared/data/news"));
-    dir.is_dir().then_some(dir)
+    if let Some(dir) = std::env::var_os("CONCORD_NEWS_DIR") {
+        return Some(PathBuf::from(dir)).filter(|d| d.is_dir());
+    }
+    [
+        "../shared/data/news",
+        "../../shared/data/news",
+        "/work/shared/data/news",
+    ]
+    .iter()
+    .map(PathBuf::from)
+    .find(|d| d.is_dir())
 }
 
 /// Each news line as (article, raw line).
@@ -299,6 +306,23 @@ fn date(rng: &mut Rng) -> String {
     )
 }
 
+/// CPU seconds (user + system) this process has used so far, from /proc (Linux); 0 elsewhere.
+fn cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    // Fields after the command name (which is in parentheses): utime is the 12th, stime the 13th.
+    let Some(after) = stat.rsplit_once(')').map(|(_, rest)| rest) else {
+        return 0.0;
+    };
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks: f64 = [11, 12]
+        .iter()
+        .filter_map(|&i| fields.get(i).and_then(|f| f.parse::<f64>().ok()))
+        .sum();
+    ticks / 100.0
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
         return Duration::ZERO;
@@ -348,24 +372,47 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             })
             .collect();
         let store = Store::open_or_create(&tmp.path().join("news"))?;
+        let cpu_before = cpu_seconds();
         let started = Instant::now();
         let mut writer = store.writer()?;
         writer.set_party_names(names.clone());
+        if let Some(n) = std::env::var("BENCH_COMMIT_EVERY")
+            .ok()
+            .and_then(|v| v.parse().ok())
+        {
+            writer.set_commit_every(n);
+        }
+        let no_raw = std::env::var_os("BENCH_NO_RAW").is_some();
+        let no_claims = std::env::var_os("BENCH_NO_CLAIMS").is_some();
+        let empty_raw = RawInput {
+            format: "json".into(),
+            body: String::new(),
+        };
+        let empty_extraction = Extraction::default();
         let mut claims = 0;
         for (article, extraction, raw) in &prepared {
+            let raw = if no_raw { &empty_raw } else { raw };
+            let extraction = if no_claims {
+                &empty_extraction
+            } else {
+                extraction
+            };
             writer.put(article, extraction, raw)?;
             claims += extraction.claims.len();
         }
         writer.finish()?;
         let seconds = started.elapsed().as_secs_f64();
+        let cpu = cpu_seconds() - cpu_before;
         let stats = store.reader()?.stats()?;
         println!(
-            "ingest: {} news articles ({} claims, {} duplicates) in {:.2} s = {:.0} articles/s (store only: put + commits + merges); index {:.1} MB",
+            "ingest: {} news articles ({} claims, {} duplicates) in {:.2} s wall = {:.0} articles/s (store only: put + commits + merges); {:.2} CPU s = {:.0} articles per CPU second; index {:.1} MB",
             prepared.len(),
             claims,
             stats.duplicates,
             seconds,
             prepared.len() as f64 / seconds,
+            cpu,
+            prepared.len() as f64 / cpu.max(0.01),
             stats.index_bytes as f64 / 1e6
         );
     }
@@ -465,8 +512,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ("facets".to_string(), Vec::new()),
     ];
     let mut total_hits = 0usize;
+    let mut cpu_ms = [0.0f64; 3];
+    // Each kind of query in its own run of 1,000, so that the process CPU time of the run
+    // (independent of other load on the machine) can be told per kind.
     for i in 0..3_000 {
-        let request = match i % 3 {
+        let kind = i / 1_000;
+        if i % 1_000 == 0 && kind > 0 {
+            cpu_ms[kind - 1] = cpu_seconds() * 1e3 - cpu_ms[kind - 1];
+        }
+        if i % 1_000 == 0 {
+            cpu_ms[kind] = cpu_seconds() * 1e3;
+        }
+        let request = match kind {
             0 => SearchRequest {
                 query: if rng.below(2) == 0 {
                     rng.pick(&words).clone()
@@ -512,18 +569,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         };
         let started = Instant::now();
         let results = search(&reader, &request, &*names)?;
-        timings[i % 3].1.push(started.elapsed());
+        timings[kind].1.push(started.elapsed());
         total_hits += results.total;
     }
+    cpu_ms[2] = cpu_seconds() * 1e3 - cpu_ms[2];
     let mut all = Vec::new();
-    for (name, times) in timings.iter_mut() {
+    for ((name, times), cpu) in timings.iter_mut().zip(cpu_ms) {
         times.sort();
         all.extend(times.iter().copied());
         println!(
-            "queries {name:>22}: n={} p50 {:>7.3} ms  p99 {:>7.3} ms",
+            "queries {name:>22}: n={} wall p50 {:>7.3} ms  p99 {:>7.3} ms; mean CPU {:.3} ms/query",
             times.len(),
             percentile(times, 0.5).as_secs_f64() * 1e3,
-            percentile(times, 0.99).as_secs_f64() * 1e3
+            percentile(times, 0.99).as_secs_f64() * 1e3,
+            cpu / times.len().max(1) as f64
         );
     }
     all.sort();

@@ -396,7 +396,9 @@ impl Plan {
                 Some(d) => Bound::Excluded(Term::from_field_date(f.published, d)),
                 None => Bound::Unbounded,
             };
-            clauses.push((Occur::Must, filter(Box::new(RangeQuery::new(lower, upper)))));
+            if !matches!((&lower, &upper), (Bound::Unbounded, Bound::Unbounded)) {
+                clauses.push((Occur::Must, filter(Box::new(RangeQuery::new(lower, upper)))));
+            }
         }
         Ok(Plan {
             text,
@@ -435,24 +437,26 @@ fn any_of(mut queries: Vec<Box<dyn Query>>) -> Box<dyn Query> {
     ))
 }
 
-/// Claims naming the party: by canonical name (the name itself and every name the alias
-/// lookup gives for it) or by the words of the name among the indexed names and aliases.
+/// Claims naming the party. When the alias lookup knows the name, by the canonical names it
+/// gives (exact terms, fast); otherwise by the name itself as a canonical name, or by its
+/// words among the names and aliases indexed with the claims.
 fn party_query(
     reader: &Reader,
     party: &str,
     party_names: &dyn Fn(&str) -> Vec<String>,
 ) -> Box<dyn Query> {
     let f = reader.fields();
-    let mut names = vec![party.to_string()];
-    names.extend(party_names(party));
-    names.sort();
-    names.dedup();
-    let mut any: Vec<Box<dyn Query>> = names
-        .iter()
-        .map(|n| term_query(f.parties, &n.to_lowercase()))
-        .collect();
-    if let Some(words) = words_query(reader, f.party_names, party) {
-        any.push(words);
+    let mut names = party_names(party);
+    let known = !names.is_empty();
+    names.push(party.to_string());
+    let mut lowered: Vec<String> = names.iter().map(|n| n.to_lowercase()).collect();
+    lowered.sort();
+    lowered.dedup();
+    let mut any: Vec<Box<dyn Query>> = lowered.iter().map(|n| term_query(f.parties, n)).collect();
+    if !known {
+        if let Some(words) = words_query(reader, f.party_names, party) {
+            any.push(words);
+        }
     }
     any_of(any)
 }
@@ -482,6 +486,8 @@ type Collected = (
 );
 
 /// Runs the plan, returning hits in order with their scores, the total and facet counts.
+/// The hits come from a scored pass that can skip non-competitive documents; the total and
+/// the facet counts from an unscored pass over every match.
 fn collect(
     searcher: &Searcher,
     plan: &Plan,
@@ -489,51 +495,52 @@ fn collect(
     facet_fields: &[&str],
 ) -> Result<Collected, String> {
     let limit = request.limit.max(1);
-    let facets = request
-        .facets
-        .then(|| FacetCollector::new(facet_fields.iter().copied()));
     let sort = match (request.sort, &plan.text) {
         (SortOrder::Relevance, None) => SortOrder::Date,
         (sort, _) => sort,
     };
     let query = &*plan.query;
-    let result = match sort {
-        SortOrder::Relevance => {
-            let (top, count, facets) = searcher
-                .search(query, &(TopDocs::with_limit(limit), Count, facets))
-                .map_err(|e| e.to_string())?;
-            (
-                top.into_iter().map(|(s, a)| (Some(s), a)).collect(),
-                count,
-                facets,
+    let top: Vec<(Option<f32>, DocAddress)> = match sort {
+        SortOrder::Relevance => searcher
+            .search(query, &TopDocs::with_limit(limit))
+            .map_err(|e| e.to_string())?
+            .into_iter()
+            .map(|(s, a)| (Some(s), a))
+            .collect(),
+        SortOrder::Value => searcher
+            .search(
+                query,
+                &TopDocs::with_limit(limit)
+                    .order_by_fast_field::<f64>(plan.value_field, Order::Desc),
             )
-        }
-        SortOrder::Value => {
-            let top = TopDocs::with_limit(limit)
-                .order_by_fast_field::<f64>(plan.value_field, Order::Desc);
-            let (top, count, facets) = searcher
-                .search(query, &(top, Count, facets))
-                .map_err(|e| e.to_string())?;
-            (
-                top.into_iter().map(|(_, a)| (None, a)).collect(),
-                count,
-                facets,
+            .map_err(|e| e.to_string())?
+            .into_iter()
+            .map(|(_, a)| (None, a))
+            .collect(),
+        SortOrder::Date => searcher
+            .search(
+                query,
+                &TopDocs::with_limit(limit)
+                    .order_by_fast_field::<DateTime>("published", Order::Desc),
             )
-        }
-        SortOrder::Date => {
-            let top = TopDocs::with_limit(limit)
-                .order_by_fast_field::<DateTime>("published", Order::Desc);
-            let (top, count, facets) = searcher
-                .search(query, &(top, Count, facets))
-                .map_err(|e| e.to_string())?;
-            (
-                top.into_iter().map(|(_, a)| (None, a)).collect(),
-                count,
-                facets,
-            )
-        }
+            .map_err(|e| e.to_string())?
+            .into_iter()
+            .map(|(_, a)| (None, a))
+            .collect(),
     };
-    Ok(result)
+    let (total, facets) = if request.facets {
+        let (total, facets) = searcher
+            .search(
+                query,
+                &(Count, FacetCollector::new(facet_fields.iter().copied())),
+            )
+            .map_err(|e| e.to_string())?;
+        (total, Some(facets))
+    } else {
+        let total = searcher.search(query, &Count).map_err(|e| e.to_string())?;
+        (total, None)
+    };
+    Ok((top, total, facets))
 }
 
 fn sorted_counts(map: Option<BTreeMap<String, u64>>) -> Vec<(String, u64)> {

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::StrColumn;
+use tantivy::columnar::{Cardinality, Column, StrColumn};
 use tantivy::{DocId, Score, SegmentReader};
 
 /// Counts, per named string fast field, how many matching documents carry each value.
@@ -25,9 +25,21 @@ impl FacetCollector {
 /// Per field (in the collector's order): value → number of matching documents.
 pub type FacetCounts = Vec<BTreeMap<String, u64>>;
 
+/// One string column of one segment, with a count per term ordinal.
+struct CountedColumn {
+    column: StrColumn,
+    /// The ordinals, when each document has at most one (the common, faster case).
+    single: Option<Column<u64>>,
+    counts: Vec<u64>,
+}
+
 /// Per-segment part of [`FacetCollector`].
 pub struct FacetSegmentCollector {
-    columns: Vec<Option<(StrColumn, Vec<u64>)>>,
+    columns: Vec<Option<CountedColumn>>,
+    ords: Vec<Option<u64>>,
+    doc_ids: Vec<DocId>,
+    row_ids: Vec<u32>,
+    values: Vec<u64>,
 }
 
 impl Collector for FacetCollector {
@@ -42,12 +54,23 @@ impl Collector for FacetCollector {
         let mut columns = Vec::with_capacity(self.fields.len());
         for field in &self.fields {
             let column = segment.fast_fields().str(field)?;
-            columns.push(column.map(|c| {
-                let terms = c.num_terms();
-                (c, vec![0u64; terms])
+            columns.push(column.map(|column| {
+                let single = (column.ords().get_cardinality() != Cardinality::Multivalued)
+                    .then(|| column.ords().clone());
+                CountedColumn {
+                    counts: vec![0u64; column.num_terms()],
+                    column,
+                    single,
+                }
             }));
         }
-        Ok(FacetSegmentCollector { columns })
+        Ok(FacetSegmentCollector {
+            columns,
+            ords: Vec::new(),
+            doc_ids: Vec::new(),
+            row_ids: Vec::new(),
+            values: Vec::new(),
+        })
     }
 
     fn requires_scoring(&self) -> bool {
@@ -71,9 +94,46 @@ impl SegmentCollector for FacetSegmentCollector {
     type Fruit = FacetCounts;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
-        for (column, counts) in self.columns.iter_mut().flatten() {
-            for ord in column.term_ords(doc) {
-                if let Some(count) = counts.get_mut(ord as usize) {
+        for counted in self.columns.iter_mut().flatten() {
+            if let Some(single) = &counted.single {
+                if let Some(ord) = single.first(doc) {
+                    if let Some(count) = counted.counts.get_mut(ord as usize) {
+                        *count += 1;
+                    }
+                }
+                continue;
+            }
+            for ord in counted.column.term_ords(doc) {
+                if let Some(count) = counted.counts.get_mut(ord as usize) {
+                    *count += 1;
+                }
+            }
+        }
+    }
+
+    fn collect_block(&mut self, docs: &[DocId]) {
+        for counted in self.columns.iter_mut().flatten() {
+            if let Some(single) = &counted.single {
+                self.ords.clear();
+                self.ords.resize(docs.len(), None);
+                single.first_vals(docs, &mut self.ords);
+                for ord in self.ords.iter().flatten() {
+                    if let Some(count) = counted.counts.get_mut(*ord as usize) {
+                        *count += 1;
+                    }
+                }
+                continue;
+            }
+            // Several values a document: translate the block to value rows, read them at once.
+            let ords = counted.column.ords();
+            self.doc_ids.clear();
+            self.row_ids.clear();
+            ords.row_ids_for_docs(docs, &mut self.doc_ids, &mut self.row_ids);
+            self.values.clear();
+            self.values.resize(self.row_ids.len(), 0);
+            ords.values.get_vals(&self.row_ids, &mut self.values);
+            for ord in &self.values {
+                if let Some(count) = counted.counts.get_mut(*ord as usize) {
                     *count += 1;
                 }
             }
@@ -84,15 +144,25 @@ impl SegmentCollector for FacetSegmentCollector {
         let mut out = Vec::with_capacity(self.columns.len());
         for column in self.columns {
             let mut map: HashMap<String, u64> = HashMap::new();
-            if let Some((column, counts)) = column {
-                let mut value = String::new();
-                for (ord, count) in counts.into_iter().enumerate() {
-                    if count == 0 {
-                        continue;
-                    }
-                    value.clear();
-                    if column.ord_to_str(ord as u64, &mut value).unwrap_or(false) {
-                        *map.entry(value.clone()).or_insert(0) += count;
+            if let Some(CountedColumn { column, counts, .. }) = column {
+                // Ordinals in increasing order, resolved in one pass over the dictionary.
+                let found: Vec<(u64, u64)> = counts
+                    .into_iter()
+                    .enumerate()
+                    .filter(|(_, count)| *count > 0)
+                    .map(|(ord, count)| (ord as u64, count))
+                    .collect();
+                let mut names: Vec<String> = Vec::with_capacity(found.len());
+                let resolved = column.dictionary().sorted_ords_to_term_cb(
+                    found.iter().map(|(ord, _)| *ord),
+                    |bytes| {
+                        names.push(String::from_utf8_lossy(bytes).into_owned());
+                        Ok(())
+                    },
+                );
+                if resolved.is_ok() {
+                    for (name, (_, count)) in names.into_iter().zip(found) {
+                        *map.entry(name).or_insert(0) += count;
                     }
                 }
             }

@@ -33,6 +33,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use tantivy::directory::error::LockError;
+use tantivy::indexer::UserOperation;
 use tantivy::{DateTime, Index, IndexWriter, TantivyDocument, TantivyError, Term};
 
 use crate::model::{Article, Claim, Extraction};
@@ -45,6 +46,9 @@ use schema::{Fields, DOC_ARTICLE, DOC_CLAIM, SCHEMA_VERSION};
 pub const META_FILE: &str = "concord.json";
 /// Articles put between automatic commits.
 pub const DEFAULT_COMMIT_EVERY: usize = 5_000;
+/// Operations (adds and deletes) handed to tantivy's indexing threads at once: one channel
+/// message per batch instead of per document.
+const BATCH_OPERATIONS: usize = 512;
 /// Indexing threads of the writer.
 pub const WRITER_THREADS: usize = 2;
 /// Memory budget of the writer, all threads together.
@@ -236,6 +240,7 @@ impl Store {
             party_names: no_aliases(),
             commit_every: DEFAULT_COMMIT_EVERY,
             pending: 0,
+            batch: Vec::with_capacity(BATCH_OPERATIONS),
         })
     }
 
@@ -442,6 +447,7 @@ pub struct StoreWriter {
     party_names: PartyNames,
     commit_every: usize,
     pending: usize,
+    batch: Vec<UserOperation<TantivyDocument>>,
 }
 
 impl StoreWriter {
@@ -486,8 +492,10 @@ impl StoreWriter {
             if old.content_hash == content {
                 return Ok(PutStatus::Unchanged);
             }
-            self.writer
-                .delete_term(Term::from_field_text(self.fields.article_id, &article.id));
+            self.batch.push(UserOperation::Delete(Term::from_field_text(
+                self.fields.article_id,
+                &article.id,
+            )));
             if self.known.first_by_text.get(&old.text_hash) == Some(&article.id) {
                 self.known.first_by_text.remove(&old.text_hash);
             }
@@ -589,8 +597,21 @@ impl StoreWriter {
     }
 
     fn add(&mut self, doc: TantivyDocument) -> Result<(), StoreError> {
+        self.batch.push(UserOperation::Add(doc));
+        if self.batch.len() >= BATCH_OPERATIONS {
+            self.send_batch()?;
+        }
+        Ok(())
+    }
+
+    /// Hands the batched operations to the indexing threads.
+    fn send_batch(&mut self) -> Result<(), StoreError> {
+        if self.batch.is_empty() {
+            return Ok(());
+        }
+        let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH_OPERATIONS));
         self.writer
-            .add_document(doc)
+            .run(batch)
             .map(|_| ())
             .map_err(|e| other(&self.dir, e))
     }
@@ -675,6 +696,7 @@ impl StoreWriter {
 
     /// Commits everything put since the last commit.
     pub fn commit(&mut self) -> Result<(), StoreError> {
+        self.send_batch()?;
         self.writer.commit().map_err(|e| other(&self.dir, e))?;
         self.pending = 0;
         Ok(())
@@ -691,6 +713,7 @@ impl StoreWriter {
 
     /// Drops everything put since the last commit and releases the lock.
     pub fn abandon(mut self) -> Result<(), StoreError> {
+        self.batch.clear();
         self.writer
             .rollback()
             .map(|_| ())

@@ -25,9 +25,9 @@ pub const DOC_CLAIM: &str = "claim";
 
 /// Tokenizer for exact-match names (source, party, currency): the whole value, lower-cased.
 pub const LOWER_RAW: &str = "lower_raw";
-/// Tokenizer for prose (titles, article text, claim sentences): words, lower-cased, stemmed.
+/// Tokenizer for short prose (titles, claim sentences): words, lower-cased, stemmed.
 pub const PROSE: &str = "en_stem";
-/// Tokenizer for party names and aliases: words, lower-cased, not stemmed.
+/// Tokenizer for party names, aliases and article texts: words, lower-cased, not stemmed.
 pub const NAMES: &str = "default";
 
 /// Every field of the schema, resolved once.
@@ -53,7 +53,7 @@ pub struct Fields {
     pub published: Field,
     /// Language code (articles only).
     pub language: Field,
-    /// Article text (prose, articles only, not stored here: it is in `article`).
+    /// Article text (words, not stemmed; articles only; not stored here: it is in `article`).
     pub text: Field,
     /// 64-bit blake3 prefix of the text (articles only, fast).
     pub text_hash: Field,
@@ -155,7 +155,8 @@ impl Fields {
             .set_precision(DateTimePrecision::Seconds);
         let published = b.add_date_field("published", date);
         let language = b.add_text_field("language", exact(false));
-        let text = b.add_text_field("text", words(PROSE, true));
+        // Article text is not stemmed: stemming doubles the indexing cost of the long texts.
+        let text = b.add_text_field("text", words(NAMES, true));
         let text_hash = b.add_u64_field("text_hash", FAST);
         let content_hash = b.add_u64_field("content_hash", FAST);
         let duplicate_of = b.add_text_field("duplicate_of", raw_string.clone().set_stored());
