@@ -39,6 +39,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    restore_default_sigpipe();
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Ingest(args) => commands::ingest::run(args, &cli.global),
@@ -57,5 +58,15 @@ fn main() -> ExitCode {
             eprintln!("concord: {err:#}");
             ExitCode::from(2)
         }
+    }
+}
+
+/// Lets a closed pipe (`concord stats | head`) end the process quietly, as other Unix tools do,
+/// instead of failing on the next write.
+fn restore_default_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: setting a signal's disposition to the default before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
