@@ -444,7 +444,7 @@ fn stamp_of_element(node: &NodeRef<'_>, order: DayOrder) -> Option<Stamp> {
 }
 
 /// Element names whose subtrees hold no article metadata or text worth reading for dates.
-fn skipped_element(name: &str) -> bool {
+pub(super) fn skipped_element(name: &str) -> bool {
     matches!(
         name,
         "script"

@@ -387,28 +387,10 @@ fn render_blocks(root: &NodeRef<'_>, title: Option<&str>) -> String {
     kept.join("\n\n")
 }
 
-/// Element names never part of the main text.
+/// Element names never part of the main text: those the metadata walk skips, plus page
+/// headers, figures and menus.
 fn never_text(name: &str) -> bool {
-    matches!(
-        name,
-        "script"
-            | "style"
-            | "noscript"
-            | "template"
-            | "svg"
-            | "nav"
-            | "footer"
-            | "aside"
-            | "form"
-            | "select"
-            | "button"
-            | "iframe"
-            | "head"
-            | "textarea"
-            | "header"
-            | "figure"
-            | "menu"
-    )
+    super::meta::skipped_element(name) || matches!(name, "header" | "figure" | "menu")
 }
 
 /// Class or id words marking boilerplate blocks.
