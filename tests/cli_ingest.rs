@@ -243,3 +243,25 @@ async fn urls_and_feeds_are_fetched_and_failures_named() {
         "the feed's date fills the page's missing date: {hits:?}"
     );
 }
+
+#[test]
+fn a_folder_holding_only_a_readme_takes_a_new_index_and_other_files_are_left_alone() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let index = dir.path().join("index");
+    std::fs::create_dir_all(&index).expect("index folder");
+    std::fs::write(index.join("README.md"), "notes\n").expect("readme");
+    let out = ingest_stdin(&index, &format!("{{\"text\":\"{STORY}\"}}\n"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(index.join("README.md").is_file());
+
+    let other = dir.path().join("photos");
+    std::fs::create_dir_all(&other).expect("folder");
+    std::fs::write(other.join("holiday.jpg"), [0u8, 1, 2]).expect("file");
+    let out = ingest_stdin(&other, &format!("{{\"text\":\"{STORY}\"}}\n"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not empty"));
+}

@@ -151,11 +151,13 @@ impl Store {
     }
 
     fn create(dir: &Path) -> Result<Store, StoreError> {
+        // A folder holding only notes (the repository's `index/README.md`) or hidden files
+        // counts as empty; anything else might be someone's data, so it is left alone.
         if dir.is_dir() {
             let has_foreign = std::fs::read_dir(dir)
                 .map_err(|e| other(dir, e))?
                 .filter_map(Result::ok)
-                .any(|entry| entry.file_name() != META_FILE);
+                .any(|entry| !may_sit_beside_a_new_index(&entry.file_name()));
             if has_foreign {
                 return Err(other(
                     dir,
@@ -753,4 +755,11 @@ impl<'a> From<&'a Extraction> for ExtractionWithoutClaims<'a> {
             claims: &[],
         }
     }
+}
+
+/// Files that may already be in a folder where a new index is created: concord's own meta
+/// file, a README, and hidden files such as `.gitkeep`.
+fn may_sit_beside_a_new_index(name: &std::ffi::OsStr) -> bool {
+    let name = name.to_string_lossy();
+    name == META_FILE || name.starts_with('.') || name.to_ascii_lowercase().starts_with("readme")
 }
