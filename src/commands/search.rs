@@ -234,7 +234,7 @@ fn write_table(
                     claim
                         .published
                         .as_deref()
-                        .map(|d| truncate(d, 10))
+                        .map(|d| d.chars().take(10).collect::<String>())
                         .unwrap_or_else(|| "-".into()),
                     claim.claim.id
                 )?;
@@ -254,7 +254,7 @@ fn write_table(
                     article
                         .published
                         .as_deref()
-                        .map(|d| truncate(d, 10))
+                        .map(|d| d.chars().take(10).collect::<String>())
                         .unwrap_or_else(|| "-".into()),
                     article.title.as_deref().unwrap_or("(untitled)")
                 )?;
