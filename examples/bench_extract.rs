@@ -162,4 +162,83 @@ fn main() {
         bare_found,
     );
     println!("money mentions {}, claims {}", found.0, found.1);
+    stages(&articles, bytes);
+}
+
+/// Time of each stage of `Extractor::extract` on one thread (median of 3 rounds), so that
+/// the slowest stage is plain to see.
+fn stages(articles: &[Article], bytes: usize) {
+    use concord::extract::{claims, dates, money, parties, sentences, terms, CharMap};
+    let rules = RuleSet::embedded();
+    let (Ok(money), Ok(parties), Ok(terms), Ok(dates), Ok(claims)) = (
+        money::MoneyExtractor::new(&rules),
+        parties::PartyExtractor::new(&rules),
+        terms::TermExtractor::new(&rules),
+        dates::DateExtractor::new(&rules),
+        claims::ClaimExtractor::new(&rules),
+    ) else {
+        eprintln!("cannot build the extractors");
+        return;
+    };
+    let time = |f: &dyn Fn(&Article) -> usize| -> (Duration, usize) {
+        let mut times = Vec::new();
+        let mut n = 0;
+        for _ in 0..3 {
+            let t = Instant::now();
+            n = articles.iter().map(f).sum();
+            times.push(t.elapsed());
+        }
+        (median(times), n)
+    };
+    println!("stages, 1 thread:");
+    let (t, n) = time(&|a| money.find(&a.text).len());
+    report("  money", bytes, articles.len(), t, n);
+    let (t, n) = time(&|a| sentences::split(&a.text).len());
+    report("  sentences", bytes, articles.len(), t, n);
+    let (t, n) = time(&|a| CharMap::new(&a.text).char_of(&a.text, a.text.len()));
+    report("  char map", bytes, articles.len(), t, n);
+    let (t, n) = time(&|a| parties.find_bytes(&a.text, &[]).len());
+    report("  parties", bytes, articles.len(), t, n);
+    let (t, n) = time(&|a| terms.find_bytes(&a.text).len());
+    report("  terms", bytes, articles.len(), t, n);
+    let (t, n) = time(&|a| dates.find_bytes(&a.text, None).len());
+    report("  dates", bytes, articles.len(), t, n);
+    let prepared: Vec<_> = articles
+        .iter()
+        .map(|a| {
+            let text = a.text.as_str();
+            (
+                CharMap::new(text),
+                sentences::split(text),
+                money.find(text),
+                parties.find_bytes(text, &[]),
+                terms.find_bytes(text),
+                dates.find_bytes(text, None),
+            )
+        })
+        .collect();
+    let mut times = Vec::new();
+    let mut n = 0;
+    for _ in 0..3 {
+        let t = Instant::now();
+        n = articles
+            .iter()
+            .zip(&prepared)
+            .map(|(a, (map, sentences, money, found, terms, dates))| {
+                let input = claims::ClaimInput {
+                    article_id: &a.id,
+                    text: &a.text,
+                    map,
+                    sentences,
+                    money,
+                    parties: found,
+                    terms,
+                    dates,
+                };
+                claims.find(&input, &parties).len()
+            })
+            .sum();
+        times.push(t.elapsed());
+    }
+    report("  claims", bytes, articles.len(), median(times), n);
 }
