@@ -271,6 +271,7 @@ impl TokenFlags {
     const MINUS: u16 = 1 << 8;
     /// An ISO code with a leading "M" for millions ("MGBP").
     const M_CODE: u16 = 1 << 9;
+    const POST_QUALIFIER: u16 = 1 << 10;
 }
 
 /// Splits `text` into number, word and single-character punctuation tokens.
@@ -632,6 +633,8 @@ pub struct MoneyExtractor {
     codes: HashMap<String, CurrencyForm>,
     scales: PhraseMap<ScaleForm>,
     qualifiers: PhraseMap<QualifierForm>,
+    /// Hedges after the amount ("$70 million or more"), with their bands.
+    post_qualifiers: PhraseMap<(Qualifier, Option<Decimal>)>,
     change_words: HashSet<String>,
     rate_connectors: PhraseMap<()>,
     rate_units: PhraseMap<String>,
@@ -793,6 +796,7 @@ impl MoneyExtractor {
         }
 
         let mut qualifiers = PhraseMap::new(TokenFlags::QUALIFIER);
+        let mut post_qualifiers = PhraseMap::new(TokenFlags::POST_QUALIFIER);
         let mut change_words = HashSet::default();
         let file = rules.file(QUALIFIERS);
         for (line, fields) in file.rows() {
@@ -811,6 +815,18 @@ impl MoneyExtractor {
                 .get(3)
                 .filter(|w| !w.is_empty() && **w != "-")
                 .map(|w| w.to_ascii_lowercase());
+            let post = match kind {
+                "post-approx" => Some(Qualifier::Approx),
+                "post-atleast" => Some(Qualifier::AtLeast),
+                "post-atmost" => Some(Qualifier::AtMost),
+                _ => None,
+            };
+            if let Some(q) = post {
+                if !post_qualifiers.insert(phrase, false, (q, band)) {
+                    return Err(file.bad(line, "empty phrase"));
+                }
+                continue;
+            }
             let entry = match kind {
                 "approx" => QualifierForm::Hedge(Qualifier::Approx, band, unless),
                 "atleast" => QualifierForm::Hedge(Qualifier::AtLeast, band, unless),
@@ -895,6 +911,9 @@ impl MoneyExtractor {
         for first in &qualifiers.firsts {
             flag(first, TokenFlags::QUALIFIER);
         }
+        for first in &post_qualifiers.firsts {
+            flag(first, TokenFlags::POST_QUALIFIER);
+        }
         for first in &rate_connectors.firsts {
             flag(first, TokenFlags::RATE_CONNECTOR);
         }
@@ -920,6 +939,7 @@ impl MoneyExtractor {
             codes,
             scales,
             qualifiers,
+            post_qualifiers,
             change_words,
             rate_connectors,
             rate_units,
@@ -1119,6 +1139,14 @@ impl MoneyExtractor {
         }
         let currency = a.currency?;
         let value = a.value()?;
+        // a hedge after the amount ("$70 million or more", "$5 million or so")
+        let mut end = a.end;
+        if hedge.is_none() && region.continues(k) {
+            if let Some((&(q, band), n)) = self.post_qualifiers.longest(region, k, buf) {
+                hedge = Some((q, band));
+                end = k + n;
+            }
+        }
         let (qualifier, band) = hedge.unwrap_or((Qualifier::Exact, None));
         let pct = |b: Decimal, sign: i64| -> Option<Decimal> {
             let delta = value.abs().checked_mul(b)? / Decimal::from(100);
@@ -1139,7 +1167,7 @@ impl MoneyExtractor {
         };
         Some(Mention {
             start,
-            end: a.end,
+            end,
             currency: currency.iso.clone(),
             value: value_out,
             low,
