@@ -22,7 +22,7 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::{DateTime, DocAddress, Order, Searcher, TantivyDocument, Term};
 
 use crate::model::{Article, ClaimKind, SourcedClaim};
-use crate::store::facets::FacetCollector;
+use crate::store::facets::{FacetCollector, FacetNames};
 use crate::store::schema::{Fields, DOC_ARTICLE, DOC_CLAIM};
 use crate::store::{Reader, StoreError};
 pub use query::{parse_amount, parse_filters, QueryFilters, QueryProblem};
@@ -501,6 +501,7 @@ fn collect(
     plan: &Plan,
     request: &SearchRequest,
     facet_fields: &[&str],
+    names: &FacetNames,
 ) -> Result<Collected, String> {
     let limit = request.limit.max(1);
     let sort = match (request.sort, &plan.text) {
@@ -510,7 +511,7 @@ fn collect(
     let query = &*plan.query;
     let facets = request
         .facets
-        .then(|| FacetCollector::new(facet_fields.iter().copied()));
+        .then(|| FacetCollector::new(facet_fields.iter().copied()).with_names(names.clone()));
     // One pass over the matches gives the hits, the total and the facet counts together.
     let (top, total, facets): (Vec<(Option<f32>, DocAddress)>, _, _) = match sort {
         SortOrder::Relevance => {
@@ -579,6 +580,7 @@ fn search_claims(
         plan,
         request,
         &["kind", "parties", "source", "currency"],
+        reader.facet_names(),
     )
     .map_err(|e| SearchError::Store(reader.err(e)))?;
     let snippets = match &plan.text {
@@ -650,7 +652,7 @@ fn search_articles(
     plan: &Plan,
     request: &SearchRequest,
 ) -> Result<SearchResults, SearchError> {
-    let (top, total, facets) = collect(searcher, plan, request, &["source"])
+    let (top, total, facets) = collect(searcher, plan, request, &["source"], reader.facet_names())
         .map_err(|e| SearchError::Store(reader.err(e)))?;
     let snippets = match &plan.text {
         Some(text) => {

@@ -2,15 +2,68 @@
 //! over the matching documents.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Cardinality, Column, StrColumn};
+use tantivy::index::SegmentId;
 use tantivy::{DocId, Score, SegmentReader};
+
+/// Largest dictionary whose values [`FacetNames`] keeps (party names, sources, kinds and
+/// currencies stay far below it).
+const MAX_REMEMBERED_TERMS: usize = 100_000;
+/// Segment columns remembered before the memory is cleared (segments come and go as the
+/// index is merged).
+const MAX_REMEMBERED_COLUMNS: usize = 256;
+
+/// The values of string fast-field columns, by segment and field, read once and shared by
+/// the searches of a [`crate::store::Reader`] (segments never change once written).
+#[derive(Debug, Clone, Default)]
+pub struct FacetNames {
+    columns: Arc<Mutex<HashMap<(SegmentId, String), Arc<Vec<String>>>>>,
+}
+
+impl FacetNames {
+    /// Every value of the column, in ordinal order; `None` when the dictionary is too large
+    /// to keep or cannot be read.
+    fn of(&self, segment: SegmentId, field: &str, column: &StrColumn) -> Option<Arc<Vec<String>>> {
+        let key = (segment, field.to_string());
+        if let Ok(columns) = self.columns.lock() {
+            if let Some(names) = columns.get(&key) {
+                return Some(names.clone());
+            }
+        }
+        let count = column.num_terms();
+        if count > MAX_REMEMBERED_TERMS {
+            return None;
+        }
+        let mut names = Vec::with_capacity(count);
+        column
+            .dictionary()
+            .sorted_ords_to_term_cb(0..count as u64, |bytes| {
+                names.push(String::from_utf8_lossy(bytes).into_owned());
+                Ok(())
+            })
+            .ok()?;
+        if names.len() != count {
+            return None;
+        }
+        let names = Arc::new(names);
+        if let Ok(mut columns) = self.columns.lock() {
+            if columns.len() >= MAX_REMEMBERED_COLUMNS {
+                columns.clear();
+            }
+            columns.insert(key, names.clone());
+        }
+        Some(names)
+    }
+}
 
 /// Counts, per named string fast field, how many matching documents carry each value.
 #[derive(Debug, Clone)]
 pub struct FacetCollector {
     fields: Vec<String>,
+    names: Option<FacetNames>,
 }
 
 impl FacetCollector {
@@ -18,7 +71,14 @@ impl FacetCollector {
     pub fn new<S: Into<String>>(fields: impl IntoIterator<Item = S>) -> FacetCollector {
         FacetCollector {
             fields: fields.into_iter().map(Into::into).collect(),
+            names: None,
         }
+    }
+
+    /// Reads value names through `names`, which keeps them from one search to the next.
+    pub fn with_names(mut self, names: FacetNames) -> FacetCollector {
+        self.names = Some(names);
+        self
     }
 }
 
@@ -31,6 +91,8 @@ struct CountedColumn {
     /// The ordinals, when each document has at most one (the common, faster case).
     single: Option<Column<u64>>,
     counts: Vec<u64>,
+    /// Every value in ordinal order, when known in advance.
+    names: Option<Arc<Vec<String>>>,
 }
 
 /// Per-segment part of [`FacetCollector`].
@@ -57,10 +119,15 @@ impl Collector for FacetCollector {
             columns.push(column.map(|column| {
                 let single = (column.ords().get_cardinality() != Cardinality::Multivalued)
                     .then(|| column.ords().clone());
+                let names = self
+                    .names
+                    .as_ref()
+                    .and_then(|names| names.of(segment.segment_id(), field, &column));
                 CountedColumn {
                     counts: vec![0u64; column.num_terms()],
                     column,
                     single,
+                    names,
                 }
             }));
         }
@@ -144,7 +211,18 @@ impl SegmentCollector for FacetSegmentCollector {
         let mut out = Vec::with_capacity(self.columns.len());
         for column in self.columns {
             let mut map: HashMap<String, u64> = HashMap::new();
-            if let Some(CountedColumn { column, counts, .. }) = column {
+            if let Some(CountedColumn {
+                counts,
+                names: Some(names),
+                ..
+            }) = &column
+            {
+                for (ord, count) in counts.iter().enumerate() {
+                    if let (true, Some(name)) = (*count > 0, names.get(ord)) {
+                        *map.entry(name.clone()).or_insert(0) += count;
+                    }
+                }
+            } else if let Some(CountedColumn { column, counts, .. }) = column {
                 // Ordinals in increasing order, resolved in one pass over the dictionary.
                 let found: Vec<(u64, u64)> = counts
                     .into_iter()

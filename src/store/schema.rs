@@ -282,13 +282,37 @@ pub fn prose_analyzer() -> TextAnalyzer {
         .build()
 }
 
-/// Stems remembered per analyzer before the memory is cleared and filled anew.
+/// Stems remembered per thread before the memory is cleared and filled anew.
 const MAX_REMEMBERED_STEMS: usize = 100_000;
 
+thread_local! {
+    /// Word → stem, for every [`CachedStemmer`] running on this thread.
+    static STEMS: std::cell::RefCell<HashMap<String, String>> = std::cell::RefCell::new(HashMap::new());
+    /// Stems one whole word: tantivy's English stemmer over a single raw token.
+    static STEMMER: std::cell::RefCell<TextAnalyzer> = std::cell::RefCell::new(
+        TextAnalyzer::builder(RawTokenizer::default())
+            .filter(Stemmer::new(Language::English))
+            .build(),
+    );
+}
+
+/// The stem of one lower-cased word, as tantivy's English [`Stemmer`] makes it.
+fn stem_of(word: &str) -> String {
+    STEMMER.with(|stemmer| {
+        let mut stemmer = stemmer.borrow_mut();
+        let mut stream = stemmer.token_stream(word);
+        if stream.advance() {
+            stream.token().text.clone()
+        } else {
+            word.to_string()
+        }
+    })
+}
+
 /// A token filter giving the same stems as tantivy's English [`Stemmer`], remembering the
-/// stem of every word it has seen: the same words come back all the time in news text, and
-/// a lookup costs a fraction of stemming. Each copy of the analyzer (tantivy takes one per
-/// field per segment being written) keeps its own memory.
+/// stem of every word it has seen (per thread, so indexing threads never wait on each
+/// other): the same words come back all the time in news text and in search hits, and a
+/// lookup costs a fraction of stemming.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct CachedStemmer;
 
@@ -296,13 +320,7 @@ impl TokenFilter for CachedStemmer {
     type Tokenizer<T: Tokenizer> = CachedStemmerFilter<T>;
 
     fn transform<T: Tokenizer>(self, tokenizer: T) -> CachedStemmerFilter<T> {
-        CachedStemmerFilter {
-            inner: tokenizer,
-            stems: HashMap::new(),
-            stemmer: TextAnalyzer::builder(RawTokenizer::default())
-                .filter(Stemmer::new(Language::English))
-                .build(),
-        }
+        CachedStemmerFilter { inner: tokenizer }
     }
 }
 
@@ -310,60 +328,43 @@ impl TokenFilter for CachedStemmer {
 #[derive(Clone)]
 pub struct CachedStemmerFilter<T> {
     inner: T,
-    /// Word → stem.
-    stems: HashMap<String, String>,
-    /// Stems one whole word (tantivy's stemmer over a single raw token).
-    stemmer: TextAnalyzer,
 }
 
 impl<T: Tokenizer> Tokenizer for CachedStemmerFilter<T> {
-    type TokenStream<'a> = CachedStemStream<'a, T::TokenStream<'a>>;
+    type TokenStream<'a> = CachedStemStream<T::TokenStream<'a>>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        let CachedStemmerFilter {
-            inner,
-            stems,
-            stemmer,
-        } = self;
         CachedStemStream {
-            tail: inner.token_stream(text),
-            stems,
-            stemmer,
+            tail: self.inner.token_stream(text),
         }
     }
 }
 
 /// Token stream of [`CachedStemmerFilter`].
-pub struct CachedStemStream<'a, S> {
+pub struct CachedStemStream<S> {
     tail: S,
-    stems: &'a mut HashMap<String, String>,
-    stemmer: &'a mut TextAnalyzer,
 }
 
-impl<S: TokenStream> TokenStream for CachedStemStream<'_, S> {
+impl<S: TokenStream> TokenStream for CachedStemStream<S> {
     fn advance(&mut self) -> bool {
         if !self.tail.advance() {
             return false;
         }
         let token = self.tail.token_mut();
-        if let Some(stem) = self.stems.get(token.text.as_str()) {
-            token.text.clear();
-            token.text.push_str(stem);
-            return true;
-        }
-        let stem = {
-            let mut stream = self.stemmer.token_stream(&token.text);
-            if stream.advance() {
-                stream.token().text.clone()
-            } else {
-                token.text.clone()
+        STEMS.with(|stems| {
+            let mut stems = stems.borrow_mut();
+            if let Some(stem) = stems.get(token.text.as_str()) {
+                token.text.clear();
+                token.text.push_str(stem);
+                return;
             }
-        };
-        if self.stems.len() >= MAX_REMEMBERED_STEMS {
-            self.stems.clear();
-        }
-        let word = std::mem::replace(&mut token.text, stem.clone());
-        self.stems.insert(word, stem);
+            let stem = stem_of(&token.text);
+            if stems.len() >= MAX_REMEMBERED_STEMS {
+                stems.clear();
+            }
+            let word = std::mem::replace(&mut token.text, stem.clone());
+            stems.insert(word, stem);
+        });
         true
     }
 
