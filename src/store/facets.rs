@@ -102,6 +102,23 @@ pub struct FacetSegmentCollector {
     doc_ids: Vec<DocId>,
     row_ids: Vec<u32>,
     values: Vec<u64>,
+    /// Documents handed over one at a time, counted a block at a time.
+    pending: Vec<DocId>,
+}
+
+/// Documents gathered before they are counted together.
+const PENDING_BLOCK: usize = 64;
+
+impl FacetSegmentCollector {
+    fn count_pending(&mut self) {
+        if self.pending.is_empty() {
+            return;
+        }
+        let pending = std::mem::take(&mut self.pending);
+        self.collect_block(&pending);
+        self.pending = pending;
+        self.pending.clear();
+    }
 }
 
 impl Collector for FacetCollector {
@@ -137,6 +154,7 @@ impl Collector for FacetCollector {
             doc_ids: Vec::new(),
             row_ids: Vec::new(),
             values: Vec::new(),
+            pending: Vec::with_capacity(PENDING_BLOCK),
         })
     }
 
@@ -145,7 +163,10 @@ impl Collector for FacetCollector {
     }
 
     fn merge_fruits(&self, fruits: Vec<FacetCounts>) -> tantivy::Result<FacetCounts> {
-        let mut merged: FacetCounts = vec![BTreeMap::new(); self.fields.len()];
+        let mut fruits = fruits.into_iter();
+        let mut merged: FacetCounts = fruits
+            .next()
+            .unwrap_or_else(|| vec![BTreeMap::new(); self.fields.len()]);
         for fruit in fruits {
             for (into, counts) in merged.iter_mut().zip(fruit) {
                 for (value, count) in counts {
@@ -161,20 +182,9 @@ impl SegmentCollector for FacetSegmentCollector {
     type Fruit = FacetCounts;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
-        for counted in self.columns.iter_mut().flatten() {
-            if let Some(single) = &counted.single {
-                if let Some(ord) = single.first(doc) {
-                    if let Some(count) = counted.counts.get_mut(ord as usize) {
-                        *count += 1;
-                    }
-                }
-                continue;
-            }
-            for ord in counted.column.term_ords(doc) {
-                if let Some(count) = counted.counts.get_mut(ord as usize) {
-                    *count += 1;
-                }
-            }
+        self.pending.push(doc);
+        if self.pending.len() >= PENDING_BLOCK {
+            self.count_pending();
         }
     }
 
@@ -207,10 +217,11 @@ impl SegmentCollector for FacetSegmentCollector {
         }
     }
 
-    fn harvest(self) -> FacetCounts {
+    fn harvest(mut self) -> FacetCounts {
+        self.count_pending();
         let mut out = Vec::with_capacity(self.columns.len());
         for column in self.columns {
-            let mut map: HashMap<String, u64> = HashMap::new();
+            let mut map: BTreeMap<String, u64> = BTreeMap::new();
             if let Some(CountedColumn {
                 counts,
                 names: Some(names),
@@ -244,7 +255,7 @@ impl SegmentCollector for FacetSegmentCollector {
                     }
                 }
             }
-            out.push(map.into_iter().collect());
+            out.push(map);
         }
         out
     }
