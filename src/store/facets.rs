@@ -16,11 +16,14 @@ const MAX_REMEMBERED_TERMS: usize = 100_000;
 /// index is merged).
 const MAX_REMEMBERED_COLUMNS: usize = 256;
 
+/// The values of one column of one segment, in ordinal order, by segment and field name.
+type ColumnNames = HashMap<(SegmentId, String), Arc<Vec<String>>>;
+
 /// The values of string fast-field columns, by segment and field, read once and shared by
 /// the searches of a [`crate::store::Reader`] (segments never change once written).
 #[derive(Debug, Clone, Default)]
 pub struct FacetNames {
-    columns: Arc<Mutex<HashMap<(SegmentId, String), Arc<Vec<String>>>>>,
+    columns: Arc<Mutex<ColumnNames>>,
 }
 
 impl FacetNames {
