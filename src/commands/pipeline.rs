@@ -57,13 +57,53 @@ pub fn interrupt_flag() -> Arc<AtomicBool> {
     flag
 }
 
+/// Batches extracted ahead of the one the sink is working on.
+const BATCHES_AHEAD: usize = 2;
+
 /// Reads every input, extracts, and calls `sink` for each result in input order.
 /// Stops early when `sink` breaks or `stop` is set.
+///
+/// Reading and extraction run on their own thread, a batch or two ahead of the sink: while
+/// the sink stores one batch, the next is being extracted.
 pub fn run(
     args: &InputArgs,
     extractor: &Extractor,
     stop: &AtomicBool,
     sink: &mut dyn FnMut(Processed) -> ControlFlow<()>,
+) -> anyhow::Result<()> {
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<Processed>>(BATCHES_AHEAD);
+    std::thread::scope(|scope| {
+        let producer = scope.spawn(move || {
+            produce(args, extractor, stop, &mut |batch| {
+                // The sink has stopped taking batches when the receiver is gone.
+                match sender.send(batch) {
+                    Ok(()) => ControlFlow::Continue(()),
+                    Err(_) => ControlFlow::Break(()),
+                }
+            })
+        });
+        'batches: for batch in receiver.iter() {
+            for processed in batch {
+                if sink(processed).is_break() {
+                    break 'batches;
+                }
+            }
+        }
+        // Dropping the receiver tells the producer to stop (its next send fails).
+        drop(receiver);
+        producer
+            .join()
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("the reading thread failed unexpectedly")))
+    })
+}
+
+/// Reads every input and hands each extracted batch to `hand_on`, in input order.
+/// Stops early when `hand_on` breaks or `stop` is set.
+fn produce(
+    args: &InputArgs,
+    extractor: &Extractor,
+    stop: &AtomicBool,
+    hand_on: &mut dyn FnMut(Vec<Processed>) -> ControlFlow<()>,
 ) -> anyhow::Result<()> {
     let mut urls = Vec::new();
     let mut paths = Vec::new();
@@ -89,7 +129,7 @@ pub fn run(
             }
             batch.push(item);
             if batch.len() >= BATCH {
-                flush(&mut batch, extractor, sink)?;
+                hand_on(extract_batch(&mut batch, extractor))?;
             }
             ControlFlow::Continue(())
         };
@@ -110,18 +150,15 @@ pub fn run(
         }
     }
     if flow.is_continue() || !batch.is_empty() {
-        let _ = flush(&mut batch, extractor, sink);
+        let _ = hand_on(extract_batch(&mut batch, extractor));
     }
     Ok(())
 }
 
-/// Extracts a batch on every core and hands the results on in order.
-fn flush(
-    batch: &mut Vec<Item>,
-    extractor: &Extractor,
-    sink: &mut dyn FnMut(Processed) -> ControlFlow<()>,
-) -> ControlFlow<()> {
+/// Extracts a batch on every core; the results in input order.
+fn extract_batch(batch: &mut Vec<Item>, extractor: &Extractor) -> Vec<Processed> {
     let items = std::mem::take(batch);
+    *batch = Vec::with_capacity(BATCH);
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(8);
@@ -130,31 +167,36 @@ fn flush(
         let handles: Vec<_> = items
             .chunks(chunk)
             .map(|part| {
-                scope.spawn(move || {
+                let handle = scope.spawn(move || {
                     part.iter()
                         .map(|item| match item {
                             Item::Article(loaded) => Some(extractor.extract(&loaded.article)),
                             Item::Failed(_) => None,
                         })
                         .collect::<Vec<_>>()
-                })
+                });
+                (part.len(), handle)
             })
             .collect();
+        // A part whose thread failed counts as failed extractions, keeping the rest in line.
         handles
             .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
+            .flat_map(|(len, h)| {
+                h.join()
+                    .unwrap_or_else(|_| (0..len).map(|_| None).collect())
+            })
             .collect()
     });
-    for (item, extraction) in items.into_iter().zip(extractions) {
-        let processed = match (item, extraction) {
+    items
+        .into_iter()
+        .zip(extractions)
+        .map(|(item, extraction)| match (item, extraction) {
             (Item::Article(loaded), Some(extraction)) => Processed::Article(loaded, extraction),
             (Item::Article(loaded), None) => Processed::Failed(InputError::new(
                 loaded.article.input,
                 "extraction failed unexpectedly (please report this input)",
             )),
             (Item::Failed(err), _) => Processed::Failed(err),
-        };
-        sink(processed)?;
-    }
-    ControlFlow::Continue(())
+        })
+        .collect()
 }

@@ -13,7 +13,7 @@ use std::ops::{Bound, Range};
 
 use chrono::NaiveDate;
 use serde::Serialize;
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::{Collector, Count, TopDocs};
 use tantivy::query::{
     BooleanQuery, ConstScoreQuery, Occur, PhraseQuery, Query, QueryParser, RangeQuery, TermQuery,
 };
@@ -22,7 +22,7 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::{DateTime, DocAddress, Order, Searcher, TantivyDocument, Term};
 
 use crate::model::{Article, ClaimKind, SourcedClaim};
-use crate::store::facets::FacetCollector;
+use crate::store::facets::{FacetCollector, FacetNames};
 use crate::store::schema::{Fields, DOC_ARTICLE, DOC_CLAIM};
 use crate::store::{Reader, StoreError};
 pub use query::{parse_amount, parse_filters, QueryFilters, QueryProblem};
@@ -311,13 +311,7 @@ impl Plan {
                 "party, kind, currency and value filters apply to claims; drop them to search articles",
             ));
         }
-        let doc_type = if request.articles {
-            DOC_ARTICLE
-        } else {
-            DOC_CLAIM
-        };
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> =
-            vec![(Occur::Must, filter(term_query(f.doc_type, doc_type)))];
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
 
         let text = if filters.text.trim().is_empty() {
             None
@@ -399,6 +393,21 @@ impl Plan {
             if !matches!((&lower, &upper), (Bound::Unbounded, Bound::Unbounded)) {
                 clauses.push((Occur::Must, filter(Box::new(RangeQuery::new(lower, upper)))));
             }
+        }
+        // Restrict to the document type searched. Party, kind, currency and value filters
+        // match claim documents only, so they need no type clause; free text (which also
+        // matches article titles) leaves out the articles, the smaller set to step over.
+        let type_clause = if request.articles {
+            Some((Occur::Must, filter(term_query(f.doc_type, DOC_ARTICLE))))
+        } else if claims_only {
+            None
+        } else if text.is_some() {
+            Some((Occur::MustNot, term_query(f.doc_type, DOC_ARTICLE)))
+        } else {
+            Some((Occur::Must, filter(term_query(f.doc_type, DOC_CLAIM))))
+        };
+        if let Some(clause) = type_clause {
+            clauses.insert(0, clause);
         }
         Ok(Plan {
             text,
@@ -485,14 +494,14 @@ type Collected = (
     Option<crate::store::facets::FacetCounts>,
 );
 
-/// Runs the plan, returning hits in order with their scores, the total and facet counts.
-/// The hits come from a scored pass that can skip non-competitive documents; the total and
-/// the facet counts from an unscored pass over every match.
+/// Runs the plan, returning hits in order with their scores, the total and facet counts,
+/// all from one pass over the matches.
 fn collect(
     searcher: &Searcher,
     plan: &Plan,
     request: &SearchRequest,
     facet_fields: &[&str],
+    names: &FacetNames,
 ) -> Result<Collected, String> {
     let limit = request.limit.max(1);
     let sort = match (request.sort, &plan.text) {
@@ -500,47 +509,57 @@ fn collect(
         (sort, _) => sort,
     };
     let query = &*plan.query;
-    let top: Vec<(Option<f32>, DocAddress)> = match sort {
-        SortOrder::Relevance => searcher
-            .search(query, &TopDocs::with_limit(limit))
-            .map_err(|e| e.to_string())?
-            .into_iter()
-            .map(|(s, a)| (Some(s), a))
-            .collect(),
-        SortOrder::Value => searcher
-            .search(
-                query,
-                &TopDocs::with_limit(limit)
-                    .order_by_fast_field::<f64>(plan.value_field, Order::Desc),
-            )
-            .map_err(|e| e.to_string())?
-            .into_iter()
-            .map(|(_, a)| (None, a))
-            .collect(),
-        SortOrder::Date => searcher
-            .search(
-                query,
-                &TopDocs::with_limit(limit)
-                    .order_by_fast_field::<DateTime>("published", Order::Desc),
-            )
-            .map_err(|e| e.to_string())?
-            .into_iter()
-            .map(|(_, a)| (None, a))
-            .collect(),
-    };
-    let (total, facets) = if request.facets {
-        let (total, facets) = searcher
-            .search(
-                query,
-                &(Count, FacetCollector::new(facet_fields.iter().copied())),
-            )
-            .map_err(|e| e.to_string())?;
-        (total, Some(facets))
-    } else {
-        let total = searcher.search(query, &Count).map_err(|e| e.to_string())?;
-        (total, None)
+    let facets = request
+        .facets
+        .then(|| FacetCollector::new(facet_fields.iter().copied()).with_names(names.clone()));
+    // One pass over the matches gives the hits, the total and the facet counts together.
+    let (top, total, facets): (Vec<(Option<f32>, DocAddress)>, _, _) = match sort {
+        SortOrder::Relevance => {
+            let (top, total, facets) =
+                one_pass(searcher, query, TopDocs::with_limit(limit), facets)?;
+            let top = top.into_iter().map(|(s, a)| (Some(s), a)).collect();
+            (top, total, facets)
+        }
+        SortOrder::Value => {
+            let collector = TopDocs::with_limit(limit)
+                .order_by_fast_field::<f64>(plan.value_field, Order::Desc);
+            let (top, total, facets) = one_pass(searcher, query, collector, facets)?;
+            let top = top.into_iter().map(|(_, a)| (None, a)).collect();
+            (top, total, facets)
+        }
+        SortOrder::Date => {
+            let collector = TopDocs::with_limit(limit)
+                .order_by_fast_field::<DateTime>("published", Order::Desc);
+            let (top, total, facets) = one_pass(searcher, query, collector, facets)?;
+            let top = top.into_iter().map(|(_, a)| (None, a)).collect();
+            (top, total, facets)
+        }
     };
     Ok((top, total, facets))
+}
+
+/// Runs `query` once, collecting the top hits, the number of matches and, when given,
+/// the facet counts.
+fn one_pass<C: Collector>(
+    searcher: &Searcher,
+    query: &dyn Query,
+    top: C,
+    facets: Option<FacetCollector>,
+) -> Result<(C::Fruit, usize, Option<crate::store::facets::FacetCounts>), String> {
+    match facets {
+        Some(facets) => {
+            let (top, total, counts) = searcher
+                .search(query, &(top, Count, facets))
+                .map_err(|e| e.to_string())?;
+            Ok((top, total, Some(counts)))
+        }
+        None => {
+            let (top, total) = searcher
+                .search(query, &(top, Count))
+                .map_err(|e| e.to_string())?;
+            Ok((top, total, None))
+        }
+    }
 }
 
 fn sorted_counts(map: Option<BTreeMap<String, u64>>) -> Vec<(String, u64)> {
@@ -561,6 +580,7 @@ fn search_claims(
         plan,
         request,
         &["kind", "parties", "source", "currency"],
+        reader.facet_names(),
     )
     .map_err(|e| SearchError::Store(reader.err(e)))?;
     let snippets = match &plan.text {
@@ -632,7 +652,7 @@ fn search_articles(
     plan: &Plan,
     request: &SearchRequest,
 ) -> Result<SearchResults, SearchError> {
-    let (top, total, facets) = collect(searcher, plan, request, &["source"])
+    let (top, total, facets) = collect(searcher, plan, request, &["source"], reader.facet_names())
         .map_err(|e| SearchError::Store(reader.err(e)))?;
     let snippets = match &plan.text {
         Some(text) => {

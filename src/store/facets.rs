@@ -2,15 +2,71 @@
 //! over the matching documents.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Cardinality, Column, StrColumn};
+use tantivy::index::SegmentId;
 use tantivy::{DocId, Score, SegmentReader};
+
+/// Largest dictionary whose values [`FacetNames`] keeps (party names, sources, kinds and
+/// currencies stay far below it).
+const MAX_REMEMBERED_TERMS: usize = 100_000;
+/// Segment columns remembered before the memory is cleared (segments come and go as the
+/// index is merged).
+const MAX_REMEMBERED_COLUMNS: usize = 256;
+
+/// The values of one column of one segment, in ordinal order, by segment and field name.
+type ColumnNames = HashMap<(SegmentId, String), Arc<Vec<String>>>;
+
+/// The values of string fast-field columns, by segment and field, read once and shared by
+/// the searches of a [`crate::store::Reader`] (segments never change once written).
+#[derive(Debug, Clone, Default)]
+pub struct FacetNames {
+    columns: Arc<Mutex<ColumnNames>>,
+}
+
+impl FacetNames {
+    /// Every value of the column, in ordinal order; `None` when the dictionary is too large
+    /// to keep or cannot be read.
+    fn of(&self, segment: SegmentId, field: &str, column: &StrColumn) -> Option<Arc<Vec<String>>> {
+        let key = (segment, field.to_string());
+        if let Ok(columns) = self.columns.lock() {
+            if let Some(names) = columns.get(&key) {
+                return Some(names.clone());
+            }
+        }
+        let count = column.num_terms();
+        if count > MAX_REMEMBERED_TERMS {
+            return None;
+        }
+        let mut names = Vec::with_capacity(count);
+        column
+            .dictionary()
+            .sorted_ords_to_term_cb(0..count as u64, |bytes| {
+                names.push(String::from_utf8_lossy(bytes).into_owned());
+                Ok(())
+            })
+            .ok()?;
+        if names.len() != count {
+            return None;
+        }
+        let names = Arc::new(names);
+        if let Ok(mut columns) = self.columns.lock() {
+            if columns.len() >= MAX_REMEMBERED_COLUMNS {
+                columns.clear();
+            }
+            columns.insert(key, names.clone());
+        }
+        Some(names)
+    }
+}
 
 /// Counts, per named string fast field, how many matching documents carry each value.
 #[derive(Debug, Clone)]
 pub struct FacetCollector {
     fields: Vec<String>,
+    names: Option<FacetNames>,
 }
 
 impl FacetCollector {
@@ -18,7 +74,14 @@ impl FacetCollector {
     pub fn new<S: Into<String>>(fields: impl IntoIterator<Item = S>) -> FacetCollector {
         FacetCollector {
             fields: fields.into_iter().map(Into::into).collect(),
+            names: None,
         }
+    }
+
+    /// Reads value names through `names`, which keeps them from one search to the next.
+    pub fn with_names(mut self, names: FacetNames) -> FacetCollector {
+        self.names = Some(names);
+        self
     }
 }
 
@@ -31,6 +94,8 @@ struct CountedColumn {
     /// The ordinals, when each document has at most one (the common, faster case).
     single: Option<Column<u64>>,
     counts: Vec<u64>,
+    /// Every value in ordinal order, when known in advance.
+    names: Option<Arc<Vec<String>>>,
 }
 
 /// Per-segment part of [`FacetCollector`].
@@ -40,6 +105,23 @@ pub struct FacetSegmentCollector {
     doc_ids: Vec<DocId>,
     row_ids: Vec<u32>,
     values: Vec<u64>,
+    /// Documents handed over one at a time, counted a block at a time.
+    pending: Vec<DocId>,
+}
+
+/// Documents gathered before they are counted together.
+const PENDING_BLOCK: usize = 64;
+
+impl FacetSegmentCollector {
+    fn count_pending(&mut self) {
+        if self.pending.is_empty() {
+            return;
+        }
+        let pending = std::mem::take(&mut self.pending);
+        self.collect_block(&pending);
+        self.pending = pending;
+        self.pending.clear();
+    }
 }
 
 impl Collector for FacetCollector {
@@ -57,10 +139,15 @@ impl Collector for FacetCollector {
             columns.push(column.map(|column| {
                 let single = (column.ords().get_cardinality() != Cardinality::Multivalued)
                     .then(|| column.ords().clone());
+                let names = self
+                    .names
+                    .as_ref()
+                    .and_then(|names| names.of(segment.segment_id(), field, &column));
                 CountedColumn {
                     counts: vec![0u64; column.num_terms()],
                     column,
                     single,
+                    names,
                 }
             }));
         }
@@ -70,6 +157,7 @@ impl Collector for FacetCollector {
             doc_ids: Vec::new(),
             row_ids: Vec::new(),
             values: Vec::new(),
+            pending: Vec::with_capacity(PENDING_BLOCK),
         })
     }
 
@@ -78,7 +166,10 @@ impl Collector for FacetCollector {
     }
 
     fn merge_fruits(&self, fruits: Vec<FacetCounts>) -> tantivy::Result<FacetCounts> {
-        let mut merged: FacetCounts = vec![BTreeMap::new(); self.fields.len()];
+        let mut fruits = fruits.into_iter();
+        let mut merged: FacetCounts = fruits
+            .next()
+            .unwrap_or_else(|| vec![BTreeMap::new(); self.fields.len()]);
         for fruit in fruits {
             for (into, counts) in merged.iter_mut().zip(fruit) {
                 for (value, count) in counts {
@@ -94,20 +185,9 @@ impl SegmentCollector for FacetSegmentCollector {
     type Fruit = FacetCounts;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
-        for counted in self.columns.iter_mut().flatten() {
-            if let Some(single) = &counted.single {
-                if let Some(ord) = single.first(doc) {
-                    if let Some(count) = counted.counts.get_mut(ord as usize) {
-                        *count += 1;
-                    }
-                }
-                continue;
-            }
-            for ord in counted.column.term_ords(doc) {
-                if let Some(count) = counted.counts.get_mut(ord as usize) {
-                    *count += 1;
-                }
-            }
+        self.pending.push(doc);
+        if self.pending.len() >= PENDING_BLOCK {
+            self.count_pending();
         }
     }
 
@@ -140,11 +220,23 @@ impl SegmentCollector for FacetSegmentCollector {
         }
     }
 
-    fn harvest(self) -> FacetCounts {
+    fn harvest(mut self) -> FacetCounts {
+        self.count_pending();
         let mut out = Vec::with_capacity(self.columns.len());
         for column in self.columns {
-            let mut map: HashMap<String, u64> = HashMap::new();
-            if let Some(CountedColumn { column, counts, .. }) = column {
+            let mut map: BTreeMap<String, u64> = BTreeMap::new();
+            if let Some(CountedColumn {
+                counts,
+                names: Some(names),
+                ..
+            }) = &column
+            {
+                for (ord, count) in counts.iter().enumerate() {
+                    if let (true, Some(name)) = (*count > 0, names.get(ord)) {
+                        *map.entry(name.clone()).or_insert(0) += count;
+                    }
+                }
+            } else if let Some(CountedColumn { column, counts, .. }) = column {
                 // Ordinals in increasing order, resolved in one pass over the dictionary.
                 let found: Vec<(u64, u64)> = counts
                     .into_iter()
@@ -166,7 +258,7 @@ impl SegmentCollector for FacetSegmentCollector {
                     }
                 }
             }
-            out.push(map.into_iter().collect());
+            out.push(map);
         }
         out
     }

@@ -14,7 +14,7 @@ use tantivy::{
     TantivyDocument, Term, TERMINATED,
 };
 
-use super::facets::FacetCollector;
+use super::facets::{FacetCollector, FacetNames};
 use super::schema::{Fields, StoredFields, DOC_ARTICLE, DOC_CLAIM, SCHEMA_VERSION};
 use super::{other, RawInput, StoreError};
 use crate::model::{Article, Extraction, SourcedClaim};
@@ -28,6 +28,7 @@ pub struct Reader {
     reader: IndexReader,
     fields: Arc<Fields>,
     stored: StoredFields,
+    facet_names: FacetNames,
 }
 
 /// One stored article with everything kept beside it.
@@ -121,7 +122,13 @@ impl Reader {
             reader,
             fields,
             stored,
+            facet_names: FacetNames::default(),
         })
+    }
+
+    /// The facet value names read so far, shared by this reader's searches.
+    pub(crate) fn facet_names(&self) -> &FacetNames {
+        &self.facet_names
     }
 
     /// Makes the latest commit visible now.
@@ -252,14 +259,15 @@ impl Reader {
                 &self.type_query(DOC_CLAIM),
                 &(
                     Count,
-                    FacetCollector::new(["kind", "source", "parties", "currency"]),
+                    FacetCollector::new(["kind", "source", "parties", "currency"])
+                        .with_names(self.facet_names.clone()),
                 ),
             )
             .map_err(|e| self.err(e))?;
         let mut article_facets = searcher
             .search(
                 &self.type_query(DOC_ARTICLE),
-                &FacetCollector::new(["source"]),
+                &FacetCollector::new(["source"]).with_names(self.facet_names.clone()),
             )
             .map_err(|e| self.err(e))?;
         let take = |v: &mut Vec<BTreeMap<String, u64>>, i: usize| {
