@@ -15,19 +15,17 @@ const MIN_READABLE_CHARS: usize = 200;
 const MAX_DEPTH: usize = 400;
 
 /// The main text of a page as paragraphs separated by blank lines.
-pub fn main_text(doc: Document, page_url: Option<&str>, title: Option<&str>) -> String {
+pub fn main_text(doc: Document, title: Option<&str>) -> String {
     if remove_boilerplate(&doc) == Depth::TooDeep {
         return density_text(&doc);
     }
-    let readable_url = page_url.filter(|u| {
-        url::Url::parse(u).is_ok_and(|p| matches!(p.scheme(), "http" | "https") && p.has_host())
-    });
     // Metadata comes from our own pass over the document; Readability needs none of its own.
     let config = Config {
         disable_json_ld: true,
         ..Config::default()
     };
-    let Ok(mut readability) = Readability::with_document(doc, readable_url, Some(config)) else {
+    // No page address: it only serves to make links absolute, and only text is kept.
+    let Ok(mut readability) = Readability::with_document(doc, None, Some(config)) else {
         return String::new();
     };
     let from_readability = match readability.parse() {
