@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use flate2::read::MultiGzDecoder;
 use serde_json::{Map, Value};
 
-use super::{finish_article, InputError, Item};
+use super::{finish_article, HtmlPage, InputError, Item};
 use crate::acquire::charset::decode_html;
 use crate::acquire::html::article_from_html;
 use crate::model::Article;
@@ -139,8 +139,13 @@ pub fn read_file(path: &Path, sink: &mut dyn FnMut(Item) -> ControlFlow<()>) -> 
     }
     match format {
         Format::Html => {
+            // Converted later (`Item::convert`), where pages are shared between cores.
             let html = decode_html(&bytes, None);
-            sink(loaded_html(input, html, None))
+            sink(Item::Html(Box::new(HtmlPage {
+                input,
+                html,
+                url: None,
+            })))
         }
         Format::Text => {
             let text = decode_html(&bytes, Some("text/plain"));
@@ -468,9 +473,11 @@ pub fn loaded_html(input: String, html: String, url: Option<&str>) -> Item {
 mod tests {
     use super::*;
 
-    fn article(item: Item) -> Article {
+    fn article(mut item: Item) -> Article {
+        item.convert();
         match item {
             Item::Article(loaded) => loaded.article,
+            Item::Html(page) => panic!("expected an article, got the page {}", page.input),
             Item::Failed(err) => panic!("expected an article, got {err}"),
         }
     }

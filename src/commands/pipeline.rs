@@ -115,34 +115,43 @@ pub fn run(
     Ok(())
 }
 
-/// Extracts a batch on every core and hands the results on in order.
+/// Converts pending HTML pages and extracts a batch on every core, then hands the results
+/// on in order.
 fn flush(
     batch: &mut Vec<Item>,
     extractor: &Extractor,
     sink: &mut dyn FnMut(Processed) -> ControlFlow<()>,
 ) -> ControlFlow<()> {
-    let items = std::mem::take(batch);
+    let mut items = std::mem::take(batch);
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(8);
     let chunk = items.len().div_ceil(threads).max(1);
     let extractions: Vec<Option<Extraction>> = std::thread::scope(|scope| {
         let handles: Vec<_> = items
-            .chunks(chunk)
+            .chunks_mut(chunk)
             .map(|part| {
-                scope.spawn(move || {
-                    part.iter()
-                        .map(|item| match item {
-                            Item::Article(loaded) => Some(extractor.extract(&loaded.article)),
-                            Item::Failed(_) => None,
+                let len = part.len();
+                let handle = scope.spawn(move || {
+                    part.iter_mut()
+                        .map(|item| {
+                            item.convert();
+                            match item {
+                                Item::Article(loaded) => Some(extractor.extract(&loaded.article)),
+                                Item::Html(_) | Item::Failed(_) => None,
+                            }
                         })
                         .collect::<Vec<_>>()
-                })
+                });
+                (len, handle)
             })
             .collect();
         handles
             .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
+            .flat_map(|(len, h)| {
+                h.join()
+                    .unwrap_or_else(|_| std::iter::repeat_with(|| None).take(len).collect())
+            })
             .collect()
     });
     for (item, extraction) in items.into_iter().zip(extractions) {
@@ -151,6 +160,10 @@ fn flush(
             (Item::Article(loaded), None) => Processed::Failed(InputError::new(
                 loaded.article.input,
                 "extraction failed unexpectedly (please report this input)",
+            )),
+            (Item::Html(page), _) => Processed::Failed(InputError::new(
+                page.input,
+                "the HTML page could not be converted (please report this input)",
             )),
             (Item::Failed(err), _) => Processed::Failed(err),
         };
