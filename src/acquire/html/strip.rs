@@ -131,33 +131,30 @@ fn content_of(name: &[u8], attrs: &[u8]) -> Content {
 
 /// The first index at or after `from` holding `byte`.
 fn find_byte(bytes: &[u8], from: usize, byte: u8) -> Option<usize> {
-    bytes
-        .get(from..)?
-        .iter()
-        .position(|b| *b == byte)
-        .map(|at| from + at)
+    memchr::memchr(byte, bytes.get(from..)?).map(|at| from + at)
 }
 
 /// The index just past the `>` closing a start tag whose name ends at `from`, skipping
 /// quoted attribute values.
 fn start_tag_end(bytes: &[u8], from: usize) -> usize {
     let mut i = from;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'>' => return i + 1,
-            b'=' => {
-                i += 1;
-                while i < bytes.len() && bytes[i].is_ascii_whitespace() {
-                    i += 1;
-                }
-                if let Some(&quote @ (b'"' | b'\'')) = bytes.get(i) {
-                    match find_byte(bytes, i + 1, quote) {
-                        Some(close) => i = close + 1,
-                        None => return bytes.len(),
-                    }
-                }
+    while let Some(at) = bytes
+        .get(i..)
+        .and_then(|rest| memchr::memchr2(b'>', b'=', rest))
+    {
+        i += at;
+        if bytes[i] == b'>' {
+            return i + 1;
+        }
+        i += 1;
+        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if let Some(&quote @ (b'"' | b'\'')) = bytes.get(i) {
+            match find_byte(bytes, i + 1, quote) {
+                Some(close) => i = close + 1,
+                None => return bytes.len(),
             }
-            _ => i += 1,
         }
     }
     bytes.len()
@@ -221,32 +218,43 @@ fn script_end(bytes: &[u8], from: usize) -> usize {
     let mut escaped = false;
     let mut double_escaped = false;
     let mut i = from;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'<' => {
-                if tag_at(bytes, i, b"</script") {
-                    if !double_escaped {
-                        return i;
-                    }
-                    double_escaped = false;
-                } else if !escaped && bytes[i..].starts_with(b"<!--") {
-                    escaped = true;
-                    i += 4;
-                    continue;
-                } else if escaped && tag_at(bytes, i, b"<script") {
-                    double_escaped = true;
-                }
-                i += 1;
-            }
-            b'-' if escaped && bytes[i..].starts_with(b"-->") => {
+    loop {
+        let Some(rest) = bytes.get(i..) else {
+            return bytes.len();
+        };
+        let next = if escaped {
+            memchr::memchr2(b'<', b'-', rest)
+        } else {
+            memchr::memchr(b'<', rest)
+        };
+        let Some(at) = next else {
+            return bytes.len();
+        };
+        i += at;
+        if bytes[i] == b'-' {
+            if bytes[i..].starts_with(b"-->") {
                 escaped = false;
                 double_escaped = false;
                 i += 3;
+            } else {
+                i += 1;
             }
-            _ => i += 1,
+            continue;
         }
+        if tag_at(bytes, i, b"</script") {
+            if !double_escaped {
+                return i;
+            }
+            double_escaped = false;
+        } else if !escaped && bytes[i..].starts_with(b"<!--") {
+            escaped = true;
+            i += 4;
+            continue;
+        } else if escaped && tag_at(bytes, i, b"<script") {
+            double_escaped = true;
+        }
+        i += 1;
     }
-    bytes.len()
 }
 
 #[cfg(test)]

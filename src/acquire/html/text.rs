@@ -320,8 +320,12 @@ fn blocks_of(root: &NodeRef<'_>) -> Vec<Block> {
                         current.text.push(' ');
                     }
                     let before = current.text.len();
-                    let joined: Vec<&str> = pieces.collect();
-                    current.text.push_str(&joined.join(" "));
+                    for (index, piece) in pieces.enumerate() {
+                        if index > 0 {
+                            current.text.push(' ');
+                        }
+                        current.text.push_str(piece);
+                    }
                     if link_depth > 0 {
                         current.link_chars += current.text.len() - before;
                     }
@@ -333,14 +337,12 @@ fn blocks_of(root: &NodeRef<'_>) -> Vec<Block> {
                 if !node.is_element() {
                     continue;
                 }
-                let name = node.node_name().map(|n| n.to_string()).unwrap_or_default();
-                if matches!(
-                    name.as_str(),
-                    "script" | "style" | "noscript" | "template" | "svg"
-                ) {
+                let name = node.node_name().unwrap_or_default();
+                let name: &str = &name;
+                if matches!(name, "script" | "style" | "noscript" | "template" | "svg") {
                     continue;
                 }
-                let block = block_element(&name);
+                let block = block_element(name);
                 let link = name == "a";
                 let quote = name == "blockquote";
                 if block {
