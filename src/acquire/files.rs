@@ -529,6 +529,35 @@ mod tests {
     }
 
     #[test]
+    fn html_files_are_read_now_and_converted_later() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let path = dir.path().join("page.html");
+        let page = "<html><head><title>Quay works start</title></head><body><article>\
+                    <p>Work on the north quay started on Monday after the council approved \
+                    the plan and the contractor moved its cranes onto the site.</p>\
+                    </article></body></html>";
+        std::fs::write(&path, page).expect("write the page");
+        let mut items = Vec::new();
+        let flow = read_file(&path, &mut |item| {
+            items.push(item);
+            ControlFlow::Continue(())
+        });
+        assert!(flow.is_continue());
+        assert_eq!(items.len(), 1);
+        let mut item = items.remove(0);
+        assert!(matches!(&item, Item::Html(pending) if pending.html == page));
+        assert_eq!(item.input(), path.display().to_string());
+        item.convert();
+        let Item::Article(loaded) = item else {
+            panic!("expected an article");
+        };
+        assert_eq!(loaded.article.title.as_deref(), Some("Quay works start"));
+        assert!(loaded.article.text.contains("north quay started on Monday"));
+        assert_eq!(loaded.raw.format, "html");
+        assert_eq!(loaded.raw.body, page);
+    }
+
+    #[test]
     fn formats_by_extension() {
         assert_eq!(
             format_of(Path::new("a/b.jsonl.gz")),
