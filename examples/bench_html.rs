@@ -1,13 +1,16 @@
 //! Benchmark of the HTML → article step: decompresses every page of an eval `html/` directory
-//! into memory, then runs `article_from_html` over all of them for several rounds and prints
-//! pages/s (median round) and MB/s.
+//! into memory, then runs `article_from_html` over all of them for several rounds on one
+//! thread and prints pages/s (median round), MB/s and pages per CPU-second; then the same
+//! rounds with the pages shared between THREADS threads (pages/s wall, and per thread).
 //!
-//! Usage: `cargo run --release --example bench_html -- [HTML_DIR] [ROUNDS]` (default
-//! `../shared/eval/articles/html`, or `../../shared/eval/articles/html`; 5 rounds).
+//! Usage: `cargo run --release --example bench_html -- [HTML_DIR] [ROUNDS] [THREADS]`
+//! (default `../shared/eval/articles/html`, or `../../shared/eval/articles/html`; 5 rounds;
+//! as many threads as cores, at most 2; 1 skips the threaded rounds).
 //! Reads /work/shared data; not part of the test suite.
 
 use std::io::Read;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use anyhow::{Context, Result};
@@ -18,6 +21,11 @@ fn main() -> Result<()> {
     let mut args = std::env::args().skip(1);
     let dir = args.next().map(PathBuf::from).unwrap_or_else(default_dir);
     let rounds: usize = args.next().and_then(|r| r.parse().ok()).unwrap_or(5).max(1);
+    let threads: usize = args
+        .next()
+        .and_then(|t| t.parse().ok())
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get().min(2)))
+        .max(1);
     let mut pages: Vec<String> = Vec::new();
     let mut entries: Vec<PathBuf> = std::fs::read_dir(&dir)
         .with_context(|| format!("reading {}", dir.display()))?
@@ -84,7 +92,68 @@ fn main() -> Result<()> {
             pages.len() as f64 / cpu_median
         );
     }
+    if threads > 1 {
+        threaded_rounds(&pages, rounds, threads);
+    }
     Ok(())
+}
+
+/// The same rounds with the pages shared out between `threads` threads (each takes the next
+/// unconverted page); prints pages/s wall and each thread's pages per CPU-second.
+fn threaded_rounds(pages: &[String], rounds: usize, threads: usize) {
+    println!("{threads} threads:");
+    let mut seconds = Vec::with_capacity(rounds);
+    for round in 0..rounds {
+        let next = AtomicUsize::new(0);
+        let start = Instant::now();
+        let per_thread: Vec<(usize, Option<f64>)> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..threads)
+                .map(|_| {
+                    scope.spawn(|| {
+                        let cpu_start = thread_cpu_seconds();
+                        let mut done = 0;
+                        while let Some(page) = pages.get(next.fetch_add(1, Ordering::Relaxed)) {
+                            let article =
+                                article_from_html(page, Some("https://example.com/news/story"));
+                            std::hint::black_box(article);
+                            done += 1;
+                        }
+                        let cpu = match (cpu_start, thread_cpu_seconds()) {
+                            (Some(a), Some(b)) => Some(b - a),
+                            _ => None,
+                        };
+                        (done, cpu)
+                    })
+                })
+                .collect();
+            handles.into_iter().filter_map(|h| h.join().ok()).collect()
+        });
+        let elapsed = start.elapsed().as_secs_f64();
+        let threads_figures: Vec<String> = per_thread
+            .iter()
+            .map(|(done, cpu)| match cpu {
+                Some(cpu) if *cpu > 0.0 => format!(
+                    "{done} pages, {:.0} pages per CPU-second",
+                    *done as f64 / cpu
+                ),
+                _ => format!("{done} pages"),
+            })
+            .collect();
+        println!(
+            "round {}: {:.3} s, {:.0} pages/s wall; threads: {}",
+            round + 1,
+            elapsed,
+            pages.len() as f64 / elapsed,
+            threads_figures.join("; ")
+        );
+        seconds.push(elapsed);
+    }
+    seconds.sort_by(f64::total_cmp);
+    let median = seconds[seconds.len() / 2];
+    println!(
+        "median with {threads} threads: {:.0} pages/s wall",
+        pages.len() as f64 / median
+    );
 }
 
 /// CPU time this thread has run, from Linux's `/proc/thread-self/schedstat`; `None` elsewhere.

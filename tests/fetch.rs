@@ -853,6 +853,7 @@ fn pipeline_bridge_hands_pages_on_as_items() {
                 assert_eq!(err.reason, "404 Not Found");
                 saw_missing = true;
             }
+            Item::Html(page) => panic!("fetched pages come converted, not {}", page.input),
         }
     }
     assert!(saw_story && saw_missing);

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use flate2::read::MultiGzDecoder;
 use serde_json::{Map, Value};
 
-use super::{finish_article, InputError, Item};
+use super::{finish_article, HtmlPage, InputError, Item};
 use crate::acquire::charset::decode_html;
 use crate::acquire::html::article_from_html;
 use crate::model::Article;
@@ -139,8 +139,13 @@ pub fn read_file(path: &Path, sink: &mut dyn FnMut(Item) -> ControlFlow<()>) -> 
     }
     match format {
         Format::Html => {
+            // Converted later (`Item::convert`), where pages are shared between cores.
             let html = decode_html(&bytes, None);
-            sink(loaded_html(input, html, None))
+            sink(Item::Html(Box::new(HtmlPage {
+                input,
+                html,
+                url: None,
+            })))
         }
         Format::Text => {
             let text = decode_html(&bytes, Some("text/plain"));
@@ -468,9 +473,11 @@ pub fn loaded_html(input: String, html: String, url: Option<&str>) -> Item {
 mod tests {
     use super::*;
 
-    fn article(item: Item) -> Article {
+    fn article(mut item: Item) -> Article {
+        item.convert();
         match item {
             Item::Article(loaded) => loaded.article,
+            Item::Html(page) => panic!("expected an article, got the page {}", page.input),
             Item::Failed(err) => panic!("expected an article, got {err}"),
         }
     }
@@ -519,6 +526,35 @@ mod tests {
             Item::Failed(err) => assert!(err.to_string().starts_with("a.jsonl:3: ")),
             _ => panic!("expected a failure"),
         }
+    }
+
+    #[test]
+    fn html_files_are_read_now_and_converted_later() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let path = dir.path().join("page.html");
+        let page = "<html><head><title>Quay works start</title></head><body><article>\
+                    <p>Work on the north quay started on Monday after the council approved \
+                    the plan and the contractor moved its cranes onto the site.</p>\
+                    </article></body></html>";
+        std::fs::write(&path, page).expect("write the page");
+        let mut items = Vec::new();
+        let flow = read_file(&path, &mut |item| {
+            items.push(item);
+            ControlFlow::Continue(())
+        });
+        assert!(flow.is_continue());
+        assert_eq!(items.len(), 1);
+        let mut item = items.remove(0);
+        assert!(matches!(&item, Item::Html(pending) if pending.html == page));
+        assert_eq!(item.input(), path.display().to_string());
+        item.convert();
+        let Item::Article(loaded) = item else {
+            panic!("expected an article");
+        };
+        assert_eq!(loaded.article.title.as_deref(), Some("Quay works start"));
+        assert!(loaded.article.text.contains("north quay started on Monday"));
+        assert_eq!(loaded.raw.format, "html");
+        assert_eq!(loaded.raw.body, page);
     }
 
     #[test]

@@ -1,12 +1,14 @@
 //! HTML page to article: metadata and main text, with boilerplate removed.
 //!
-//! The page is parsed once into a `dom_query` document. Metadata (title, publisher,
+//! Script, style and SVG bodies and comments are cut out by a byte scan first (nothing
+//! below reads them), then the page is parsed once into a `dom_query` document. Metadata (title, publisher,
 //! authors, dates, canonical URL, language) is read from that document first; then the
 //! same document goes to `dom_smoothie` (Readability) for the main text. Where Readability
 //! finds nothing useful, a simple paragraph-density pick takes over.
 
 mod date;
 mod meta;
+mod strip;
 mod text;
 
 use dom_query::Document;
@@ -20,7 +22,8 @@ pub use meta::strip_site_suffix;
 /// when known. Fills url, source, title, authors, published, modified, language and text;
 /// leaves `input` and `id` to the caller.
 pub fn article_from_html(html: &str, page_url: Option<&str>) -> Article {
-    let doc = Document::from(html);
+    let html = strip::without_unread_content(html);
+    let doc = Document::from(html.as_ref());
     let page_meta = meta::PageMeta::collect(&doc);
     let source = page_meta.source(page_url);
     let title = page_meta.title(&doc, source.as_deref());
@@ -37,7 +40,7 @@ pub fn article_from_html(html: &str, page_url: Option<&str>) -> Article {
         language,
         ..Article::default()
     };
-    let text = text::main_text(doc, page_url, article.title.as_deref());
+    let text = text::main_text(doc, article.title.as_deref());
     Article { text, ..article }
 }
 

@@ -49,11 +49,25 @@ impl fmt::Display for InputError {
 
 impl std::error::Error for InputError {}
 
+/// An HTML page read from a file, not yet turned into an article.
+#[derive(Debug)]
+pub struct HtmlPage {
+    /// The input it came from (a path).
+    pub input: String,
+    /// The decoded page.
+    pub html: String,
+    /// Where the page came from, when known.
+    pub url: Option<String>,
+}
+
 /// One result of reading inputs.
 #[derive(Debug)]
 pub enum Item {
     /// An article.
     Article(Box<Loaded>),
+    /// An HTML page whose conversion is left to the caller, so that many pages can be
+    /// converted in parallel ([`Item::convert`]).
+    Html(Box<HtmlPage>),
     /// An input that failed.
     Failed(InputError),
 }
@@ -63,7 +77,23 @@ impl Item {
     pub fn input(&self) -> &str {
         match self {
             Item::Article(loaded) => &loaded.article.input,
+            Item::Html(page) => &page.input,
             Item::Failed(err) => &err.input,
+        }
+    }
+
+    /// Turns a pending HTML page into an article (or a failure) in place; other items stay
+    /// as they are.
+    pub fn convert(&mut self) {
+        if let Item::Html(page) = self {
+            let unconverted = Item::Failed(InputError::new(
+                page.input.clone(),
+                "the HTML page could not be converted (please report this input)",
+            ));
+            if let Item::Html(page) = std::mem::replace(self, unconverted) {
+                let HtmlPage { input, html, url } = *page;
+                *self = files::loaded_html(input, html, url.as_deref());
+            }
         }
     }
 }

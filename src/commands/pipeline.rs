@@ -155,9 +155,10 @@ fn produce(
     Ok(())
 }
 
-/// Extracts a batch on every core; the results in input order.
+/// Converts pending HTML pages and extracts a batch on every core; the results in input
+/// order.
 fn extract_batch(batch: &mut Vec<Item>, extractor: &Extractor) -> Vec<Processed> {
-    let items = std::mem::take(batch);
+    let mut items = std::mem::take(batch);
     *batch = Vec::with_capacity(BATCH);
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -165,17 +166,21 @@ fn extract_batch(batch: &mut Vec<Item>, extractor: &Extractor) -> Vec<Processed>
     let chunk = items.len().div_ceil(threads).max(1);
     let extractions: Vec<Option<Extraction>> = std::thread::scope(|scope| {
         let handles: Vec<_> = items
-            .chunks(chunk)
+            .chunks_mut(chunk)
             .map(|part| {
+                let len = part.len();
                 let handle = scope.spawn(move || {
-                    part.iter()
-                        .map(|item| match item {
-                            Item::Article(loaded) => Some(extractor.extract(&loaded.article)),
-                            Item::Failed(_) => None,
+                    part.iter_mut()
+                        .map(|item| {
+                            item.convert();
+                            match item {
+                                Item::Article(loaded) => Some(extractor.extract(&loaded.article)),
+                                Item::Html(_) | Item::Failed(_) => None,
+                            }
                         })
                         .collect::<Vec<_>>()
                 });
-                (part.len(), handle)
+                (len, handle)
             })
             .collect();
         // A part whose thread failed counts as failed extractions, keeping the rest in line.
@@ -195,6 +200,10 @@ fn extract_batch(batch: &mut Vec<Item>, extractor: &Extractor) -> Vec<Processed>
             (Item::Article(loaded), None) => Processed::Failed(InputError::new(
                 loaded.article.input,
                 "extraction failed unexpectedly (please report this input)",
+            )),
+            (Item::Html(page), _) => Processed::Failed(InputError::new(
+                page.input,
+                "the HTML page could not be converted (please report this input)",
             )),
             (Item::Failed(err), _) => Processed::Failed(err),
         })

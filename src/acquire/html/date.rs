@@ -235,16 +235,24 @@ pub fn find_written_date(text: &str, order: DayOrder) -> Option<(Stamp, usize)> 
 }
 
 /// Every written date in free text, in order, with byte offsets into the digit-normalised text.
-pub fn find_written_dates(text: &str, order: DayOrder) -> impl Iterator<Item = (Stamp, usize)> {
-    let text = ascii_digits(text).into_owned();
-    let mut found = Vec::new();
-    for caps in WRITTEN.captures_iter(&text) {
-        let Some(whole) = caps.get(0) else { continue };
-        if let Some(date) = date_from_captures(&caps, order).filter(|d| plausible(*d)) {
-            found.push((Stamp::day(date), whole.start()));
+/// Lazy: the text is searched only as far as the caller reads.
+pub fn find_written_dates(
+    text: &str,
+    order: DayOrder,
+) -> impl Iterator<Item = (Stamp, usize)> + '_ {
+    let text = ascii_digits(text);
+    let mut from = 0;
+    std::iter::from_fn(move || loop {
+        let caps = WRITTEN.captures_at(&text, from)?;
+        let whole = caps.get(0)?;
+        if whole.end() <= from {
+            return None;
         }
-    }
-    found.into_iter()
+        from = whole.end();
+        if let Some(date) = date_from_captures(&caps, order).filter(|d| plausible(*d)) {
+            return Some((Stamp::day(date), whole.start()));
+        }
+    })
 }
 
 fn date_from_captures(caps: &regex::Captures<'_>, order: DayOrder) -> Option<NaiveDate> {

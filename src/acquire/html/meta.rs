@@ -1,7 +1,9 @@
 //! Page metadata read from the parsed document: JSON-LD, `<meta>` tags, links, `<time>`
 //! elements, bylines, and dates in the URL or the visible text near the headline.
 
-use dom_query::{Document, NodeRef};
+use std::sync::LazyLock;
+
+use dom_query::{Document, Matcher, NodeRef};
 use serde_json::Value;
 
 use super::date::{self, DayOrder, Stamp};
@@ -16,6 +18,40 @@ pub struct PageMeta {
     /// The first `<link rel=canonical>` address, as written.
     canonical: Option<String>,
 }
+
+/// A CSS selector compiled once for every page.
+type Compiled = LazyLock<Matcher>;
+
+/// Compiles one of this file's fixed selectors.
+fn compile(css: &str) -> Matcher {
+    Matcher::new(css).expect("static selector")
+}
+
+static HEAD_TAGS: Compiled = LazyLock::new(|| compile("meta, script, link"));
+static TITLE: Compiled = LazyLock::new(|| compile("title"));
+static H1: Compiled = LazyLock::new(|| compile("h1"));
+static HTML: Compiled = LazyLock::new(|| compile("html"));
+static TIME: Compiled = LazyLock::new(|| compile("time"));
+static MODIFIED_MARKUP: Compiled = LazyLock::new(|| {
+    compile(r#"[itemprop~="dateModified"], time.updated, time[class*="modified"]"#)
+});
+static PUBLISHED_MARKUP: Compiled = LazyLock::new(|| {
+    compile(
+        r#"[itemprop~="datePublished"], time[pubdate], [property~="datePublished"],
+           abbr.published, time.published, time.entry-date, time[class*="publish"]"#,
+    )
+});
+/// Byline markup, most specific first.
+static AUTHOR_MARKUP: LazyLock<[Matcher; 5]> = LazyLock::new(|| {
+    [
+        r#"[itemprop~="author"] [itemprop~="name"]"#,
+        r#"[itemprop~="author"]"#,
+        r#"[rel~="author"]"#,
+        ".byline .author, .byline__name, .author-name, .author__name",
+        ".byline",
+    ]
+    .map(compile)
+});
 
 /// Types of JSON-LD objects that describe the article itself.
 const ARTICLE_TYPES: [&str; 12] = [
@@ -40,7 +76,7 @@ impl PageMeta {
         let mut ld = Vec::new();
         let mut canonical = None;
         // One walk for every element kind read here.
-        for node in doc.select("meta, script, link").nodes() {
+        for node in doc.select_matcher(&HEAD_TAGS).nodes() {
             if node.has_name("script") {
                 let is_ld = node
                     .attr("type")
@@ -139,8 +175,8 @@ impl PageMeta {
                 self.tag(&["og:title", "twitter:title", "dc.title", "headline"])
                     .and_then(|t| clean(t.to_string()))
             })
-            .or_else(|| clean(doc.select_single("title").text().to_string()))
-            .or_else(|| clean(doc.select_single("h1").text().to_string()))
+            .or_else(|| clean(doc.select_single_matcher(&TITLE).text().to_string()))
+            .or_else(|| clean(doc.select_single_matcher(&H1).text().to_string()))
             .map(|t| strip_site_suffix(&t, site))
     }
 
@@ -200,14 +236,8 @@ impl PageMeta {
             }
         }
         if names.is_empty() {
-            for selector in [
-                r#"[itemprop~="author"] [itemprop~="name"]"#,
-                r#"[itemprop~="author"]"#,
-                r#"[rel~="author"]"#,
-                ".byline .author, .byline__name, .author-name, .author__name",
-                ".byline",
-            ] {
-                for node in doc.select(selector).nodes().iter().take(6) {
+            for matcher in AUTHOR_MARKUP.iter() {
+                for node in doc.select_matcher(matcher).nodes().iter().take(6) {
                     let text = node
                         .attr("content")
                         .map(|c| c.to_string())
@@ -242,10 +272,10 @@ impl PageMeta {
 
     /// Primary language code: `<html lang>`, `og:locale`, content-language, JSON-LD.
     pub fn language(&self, doc: &Document) -> Option<String> {
-        let html_lang = doc
-            .select_single("html")
+        let html = doc.select_single_matcher(&HTML);
+        let html_lang = html
             .attr("lang")
-            .or_else(|| doc.select_single("html").attr("xml:lang"))
+            .or_else(|| html.attr("xml:lang"))
             .map(|s| s.to_string());
         let candidates = [
             html_lang,
@@ -290,7 +320,7 @@ impl PageMeta {
                 })
             })
             .or_else(|| {
-                doc.select(r#"[itemprop~="dateModified"], time.updated, time[class*="modified"]"#)
+                doc.select_matcher(&MODIFIED_MARKUP)
                     .nodes()
                     .iter()
                     .find_map(|n| stamp_of_element(n, order))
@@ -326,10 +356,7 @@ impl PageMeta {
         }
         // 3. Markup that says it is the publication date.
         let marked = doc
-            .select(
-                r#"[itemprop~="datePublished"], time[pubdate], [property~="datePublished"],
-                   abbr.published, time.published, time.entry-date, time[class*="publish"]"#,
-            )
+            .select_matcher(&PUBLISHED_MARKUP)
             .nodes()
             .iter()
             .find_map(|n| stamp_of_element(n, order));
@@ -342,7 +369,7 @@ impl PageMeta {
         }
         // 5. Any `<time>` element outside comments and side lists.
         let timed = doc
-            .select("time")
+            .select_matcher(&TIME)
             .nodes()
             .iter()
             .filter(|n| !in_boilerplate(n))

@@ -4,7 +4,7 @@
 use std::sync::LazyLock;
 
 use aho_corasick::AhoCorasick;
-use dom_query::{Document, NodeRef};
+use dom_query::{Document, Matcher, NodeData, NodeRef};
 use dom_smoothie::{Config, Readability};
 
 /// Below this many characters a Readability result is treated as a failure.
@@ -15,24 +15,22 @@ const MIN_READABLE_CHARS: usize = 200;
 const MAX_DEPTH: usize = 400;
 
 /// The main text of a page as paragraphs separated by blank lines.
-pub fn main_text(doc: Document, page_url: Option<&str>, title: Option<&str>) -> String {
+pub fn main_text(doc: Document, title: Option<&str>) -> String {
     if remove_boilerplate(&doc) == Depth::TooDeep {
         return density_text(&doc);
     }
-    let readable_url = page_url.filter(|u| {
-        url::Url::parse(u).is_ok_and(|p| matches!(p.scheme(), "http" | "https") && p.has_host())
-    });
     // Metadata comes from our own pass over the document; Readability needs none of its own.
     let config = Config {
         disable_json_ld: true,
         ..Config::default()
     };
-    let Ok(mut readability) = Readability::with_document(doc, readable_url, Some(config)) else {
+    // No page address: it only serves to make links absolute, and only text is kept.
+    let Ok(mut readability) = Readability::with_document(doc, None, Some(config)) else {
         return String::new();
     };
     let from_readability = match readability.parse() {
         Ok(_) => {
-            let root = readability.doc.select_single("#readability-page-1");
+            let root = readability.doc.select_single_matcher(&READABILITY_ROOT);
             root.nodes()
                 .first()
                 .map(|root| render_blocks(root, title))
@@ -51,6 +49,22 @@ pub fn main_text(doc: Document, page_url: Option<&str>, title: Option<&str>) -> 
     } else {
         from_readability
     }
+}
+
+/// The element Readability wraps its result in.
+static READABILITY_ROOT: LazyLock<Matcher> =
+    LazyLock::new(|| Matcher::new("#readability-page-1").expect("static selector"));
+
+/// Bytes of text inside a node, counted without building the text.
+fn text_bytes(node: &NodeRef<'_>) -> usize {
+    node.descendants_it()
+        .map(|d| {
+            d.query_or(0, |n| match &n.data {
+                NodeData::Text { contents } => contents.len(),
+                _ => 0,
+            })
+        })
+        .sum()
 }
 
 /// Substrings of class or id tokens that mark page furniture rather than article text.
@@ -118,7 +132,7 @@ const PROSE_CHARS: usize = 1500;
 fn link_bytes(node: &NodeRef<'_>) -> usize {
     node.descendants_it()
         .filter(|d| d.has_name("a"))
-        .map(|a| a.text().len())
+        .map(|a| text_bytes(&a))
         .sum()
 }
 
@@ -137,7 +151,7 @@ fn remove_boilerplate(doc: &Document) -> Depth {
     let Some(body) = doc.body() else {
         return Depth::Fine;
     };
-    let body_chars = body.text().len().max(1);
+    let body_chars = text_bytes(&body).max(1);
     let mut doomed = Vec::new();
     let mut depth = Depth::Fine;
     let mut stack: Vec<(NodeRef<'_>, usize)> = body
@@ -169,7 +183,7 @@ fn remove_boilerplate(doc: &Document) -> Depth {
         if (always && !protected) || marked {
             // Blocks holding most of the page's text, or long prose with few links, are
             // false alarms (an article box whose class says "modal-enabled").
-            let text_len = node.text().len();
+            let text_len = text_bytes(&node);
             let prose =
                 marked && !always && text_len >= PROSE_CHARS && link_bytes(&node) * 3 < text_len;
             if text_len * 2 < body_chars && !prose {
@@ -306,8 +320,12 @@ fn blocks_of(root: &NodeRef<'_>) -> Vec<Block> {
                         current.text.push(' ');
                     }
                     let before = current.text.len();
-                    let joined: Vec<&str> = pieces.collect();
-                    current.text.push_str(&joined.join(" "));
+                    for (index, piece) in pieces.enumerate() {
+                        if index > 0 {
+                            current.text.push(' ');
+                        }
+                        current.text.push_str(piece);
+                    }
                     if link_depth > 0 {
                         current.link_chars += current.text.len() - before;
                     }
@@ -319,14 +337,12 @@ fn blocks_of(root: &NodeRef<'_>) -> Vec<Block> {
                 if !node.is_element() {
                     continue;
                 }
-                let name = node.node_name().map(|n| n.to_string()).unwrap_or_default();
-                if matches!(
-                    name.as_str(),
-                    "script" | "style" | "noscript" | "template" | "svg"
-                ) {
+                let name = node.node_name().unwrap_or_default();
+                let name: &str = &name;
+                if matches!(name, "script" | "style" | "noscript" | "template" | "svg") {
                     continue;
                 }
-                let block = block_element(&name);
+                let block = block_element(name);
                 let link = name == "a";
                 let quote = name == "blockquote";
                 if block {
@@ -353,9 +369,10 @@ fn date_line(text: &str) -> bool {
     if words > 16 || !text.chars().any(|c| c.is_numeric()) {
         return false;
     }
-    let dates: Vec<_> =
-        super::date::find_written_dates(text, super::date::DayOrder::MonthFirst).collect();
-    if dates.is_empty() {
+    if super::date::find_written_dates(text, super::date::DayOrder::MonthFirst)
+        .next()
+        .is_none()
+    {
         return false;
     }
     let lettered = text
