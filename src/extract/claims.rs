@@ -331,7 +331,11 @@ impl ClaimExtractor {
             let Some(facts) = facts.as_ref() else {
                 continue;
             };
-            let span = clip(text, input.sentences[si], start, end);
+            let mut span = clip(text, input.sentences[si], start, end);
+            // an amount broken over a line ("$\n5 million") reaches past its sentence: the
+            // evidence always holds the whole amount
+            span.start = span.start.min(start);
+            span.end = span.end.max(end);
             let claim = self.claim_for(
                 input,
                 parties,
@@ -1217,6 +1221,20 @@ mod tests {
                 })
             })
             .collect()
+    }
+
+    #[test]
+    fn evidence_holds_an_amount_broken_over_a_line() {
+        // found by the `extract` fuzz target: "$" ends one line, the figure starts the next
+        for text in [
+            "$\n0-",
+            "Twitter owed $\n70 million to AWS.\nIt paid $\n10 million.",
+        ] {
+            for claim in claims_of(text, "2023-03-01") {
+                assert!(claim.sentence.start <= claim.amount.start, "{claim:?}");
+                assert!(claim.amount.end <= claim.sentence.end, "{claim:?}");
+            }
+        }
     }
 
     fn claims_of(text: &str, published: &str) -> Vec<Claim> {
