@@ -162,12 +162,12 @@ fn main() {
         bare_found,
     );
     println!("money mentions {}, claims {}", found.0, found.1);
-    stages(&articles, bytes);
+    stages(&extractor, &articles, bytes);
 }
 
 /// Time of each stage of `Extractor::extract` on one thread (median of 3 rounds), so that
 /// the slowest stage is plain to see.
-fn stages(articles: &[Article], bytes: usize) {
+fn stages(extractor: &Extractor, articles: &[Article], bytes: usize) {
     use concord::extract::{claims, dates, money, parties, sentences, terms, CharMap};
     let rules = RuleSet::embedded();
     let (Ok(money), Ok(parties), Ok(terms), Ok(dates), Ok(claims)) = (
@@ -180,29 +180,50 @@ fn stages(articles: &[Article], bytes: usize) {
         eprintln!("cannot build the extractors");
         return;
     };
-    let time = |f: &dyn Fn(&Article) -> usize| -> (Duration, usize) {
+    let time = |f: &dyn Fn(usize, &Article) -> usize| -> (Duration, usize) {
         let mut times = Vec::new();
         let mut n = 0;
         for _ in 0..3 {
             let t = Instant::now();
-            n = articles.iter().map(f).sum();
+            n = articles.iter().enumerate().map(|(i, a)| f(i, a)).sum();
             times.push(t.elapsed());
         }
         (median(times), n)
     };
     println!("stages, 1 thread:");
-    let (t, n) = time(&|a| money.find(&a.text).len());
-    report("  money", bytes, articles.len(), t, n);
-    let (t, n) = time(&|a| sentences::split(&a.text).len());
+    let (t, n) = time(&|_, a| {
+        let found = extractor.scan(&a.text);
+        found.cues.len() + found.dates.len() + found.terms.len() + found.names.len()
+    });
+    report(
+        "  scan (anchors of every family)",
+        bytes,
+        articles.len(),
+        t,
+        n,
+    );
+    let anchors: Vec<_> = articles.iter().map(|a| extractor.scan(&a.text)).collect();
+    let total =
+        |f: fn(&concord::extract::scan::Anchors) -> usize| anchors.iter().map(f).sum::<usize>();
+    println!(
+        "  anchors: {} money cues, {} date, {} term, {} name",
+        total(|a| a.cues.len()),
+        total(|a| a.dates.len()),
+        total(|a| a.terms.len()),
+        total(|a| a.names.len())
+    );
+    let (t, n) = time(&|i, a| money.find_at_cues(&a.text, &anchors[i].cues).len());
+    report("  money (at cues)", bytes, articles.len(), t, n);
+    let (t, n) = time(&|_, a| sentences::split(&a.text).len());
     report("  sentences", bytes, articles.len(), t, n);
-    let (t, n) = time(&|a| CharMap::new(&a.text).char_of(&a.text, a.text.len()));
+    let (t, n) = time(&|_, a| CharMap::new(&a.text).char_of(&a.text, a.text.len()));
     report("  char map", bytes, articles.len(), t, n);
-    let (t, n) = time(&|a| parties.find_bytes(&a.text, &[]).len());
-    report("  parties", bytes, articles.len(), t, n);
-    let (t, n) = time(&|a| terms.find_bytes(&a.text).len());
-    report("  terms", bytes, articles.len(), t, n);
-    let (t, n) = time(&|a| dates.find_bytes(&a.text, None).len());
-    report("  dates", bytes, articles.len(), t, n);
+    let (t, n) = time(&|i, a| parties.find_bytes_at(&a.text, &anchors[i].names).len());
+    report("  parties (at anchors)", bytes, articles.len(), t, n);
+    let (t, n) = time(&|i, a| terms.find_bytes_at(&a.text, &anchors[i].terms).len());
+    report("  terms (at anchors)", bytes, articles.len(), t, n);
+    let (t, n) = time(&|i, a| dates.find_bytes_at(&a.text, None, &anchors[i].dates).len());
+    report("  dates (at anchors)", bytes, articles.len(), t, n);
     let prepared: Vec<_> = articles
         .iter()
         .map(|a| {

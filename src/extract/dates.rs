@@ -108,7 +108,58 @@ const QUANTITY_WORDS: &[&str] = &[
 #[derive(Debug, Clone)]
 pub struct DateExtractor {
     pattern: Regex,
+    /// The same pattern, for anchored searches at the scan's date anchors.
+    anchored: regex_automata::meta::Regex,
 }
+
+/// Words (lower case) the date pattern can start with; the scan marks them as date anchors.
+/// Keep in step with the pattern in [`DateExtractor::new`].
+pub const ANCHOR_WORDS: &[&str] = &[
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "final",
+    "last",
+    "this",
+    "next",
+    "previous",
+    "current",
+    "past",
+    "coming",
+    "q",
+    "year",
+    "month",
+    "quarter",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sept",
+    "sep",
+    "oct",
+    "nov",
+    "dec",
+];
+
+/// Lengths of digit runs (bit per length) the date pattern can start with: one digit ("1Q",
+/// "1st quarter") and four (a year).
+pub const DIGIT_STARTS: u16 = (1 << 1) | (1 << 4);
 
 impl DateExtractor {
     /// Builds the extractor. (Its vocabulary is fixed English calendar words; the examples
@@ -129,12 +180,14 @@ impl DateExtractor {
             r"|(?P<year>(?:19|20)\d\d)",
             r")\b"
         );
-        let pattern = Regex::new(source).map_err(|e| RulesError::Bad {
+        let bad = |e: &dyn std::fmt::Display| RulesError::Bad {
             file: "extract/dates.rs".into(),
             line: 0,
             reason: format!("cannot build the date pattern: {e}"),
-        })?;
-        Ok(DateExtractor { pattern })
+        };
+        let pattern = Regex::new(source).map_err(|e| bad(&e))?;
+        let anchored = regex_automata::meta::Regex::new(source).map_err(|e| bad(&e))?;
+        Ok(DateExtractor { pattern, anchored })
     }
 
     /// Every date mention in `text`, with character offsets; `published` is the article's
@@ -149,15 +202,39 @@ impl DateExtractor {
 
     /// Every date mention in `text`, with byte offsets.
     pub fn find_bytes(&self, text: &str, published: Option<(i32, u32)>) -> Vec<DateHit> {
+        let matches = self.pattern.find_iter(text).map(|m| (m.start(), m.end()));
+        self.read_matches(text, published, matches)
+    }
+
+    /// Every date mention in `text`, with byte offsets, given the scan's date anchors (a
+    /// superset of where a date can start, in text order): the same as
+    /// [`DateExtractor::find_bytes`], without a pass of the pattern over the whole text.
+    pub fn find_bytes_at(
+        &self,
+        text: &str,
+        published: Option<(i32, u32)>,
+        anchors: &[usize],
+    ) -> Vec<DateHit> {
+        let matches = super::scan::anchored_matches(&self.anchored, text, anchors);
+        self.read_matches(text, published, matches)
+    }
+
+    fn read_matches(
+        &self,
+        text: &str,
+        published: Option<(i32, u32)>,
+        matches: impl Iterator<Item = (usize, usize)>,
+    ) -> Vec<DateHit> {
         let mut out = Vec::new();
-        for found in self.pattern.find_iter(text) {
+        for (start, end) in matches {
+            let found = &text[start..end];
             // a bare year (most matches) needs no capture groups
-            if found.len() == 4 && found.as_str().bytes().all(|b| b.is_ascii_digit()) {
-                if looks_like_year(text, found.start(), found.end()) {
+            if found.len() == 4 && found.bytes().all(|b| b.is_ascii_digit()) {
+                if looks_like_year(text, start, end) {
                     out.push(DateHit {
-                        start: found.start(),
-                        end: found.end(),
-                        year: found.as_str().parse().ok(),
+                        start,
+                        end,
+                        year: found.parse().ok(),
                         quarter: None,
                         month: None,
                         relative: false,
@@ -165,7 +242,7 @@ impl DateExtractor {
                 }
                 continue;
             }
-            let Some(caps) = self.pattern.captures_at(text, found.start()) else {
+            let Some(caps) = self.pattern.captures_at(text, start) else {
                 continue;
             };
             let Some(whole) = caps.get(0) else { continue };

@@ -5,6 +5,7 @@ pub mod dates;
 pub mod money;
 pub mod numbers;
 pub mod parties;
+pub mod scan;
 pub mod sentences;
 pub mod terms;
 
@@ -14,6 +15,12 @@ use crate::rules::{RuleSet, RulesError};
 /// All extractors, built once from the rules and shared across articles and threads.
 #[derive(Debug, Clone)]
 pub struct Extractor {
+    /// One scan for every family's anchors (see [`scan`]).
+    scanner: scan::Scanner,
+    /// Whether the term and party anchors of the scan can be used (their lexicons hold
+    /// only words the scan can mark); when not, those families read the whole text.
+    terms_anchored: bool,
+    parties_anchored: bool,
     money: money::MoneyExtractor,
     parties: parties::PartyExtractor,
     terms: terms::TermExtractor,
@@ -24,13 +31,42 @@ pub struct Extractor {
 impl Extractor {
     /// Builds every extractor from the loaded rules.
     pub fn new(rules: &RuleSet) -> Result<Extractor, RulesError> {
+        let money = money::MoneyExtractor::new(rules)?;
+        let parties = parties::PartyExtractor::new(rules)?;
+        let terms = terms::TermExtractor::new(rules)?;
+        let mut scanner = money.scanner().clone();
+        for word in dates::ANCHOR_WORDS {
+            scanner.add_word(word, scan::DATE);
+        }
+        let terms_anchored = terms
+            .anchor_words()
+            .is_some_and(|words| words.iter().all(|w| scanner.add_word(w, scan::TERM)));
+        scanner.set_digit_starts(scan::DigitStarts {
+            dates: dates::DIGIT_STARTS,
+            terms: terms::TermExtractor::DIGIT_STARTS,
+        });
+        let name_starts = parties.name_start_bytes();
+        let parties_anchored = name_starts.is_some();
+        scanner.want_names(name_starts.unwrap_or_default());
+        scanner.finish();
         Ok(Extractor {
-            money: money::MoneyExtractor::new(rules)?,
-            parties: parties::PartyExtractor::new(rules)?,
-            terms: terms::TermExtractor::new(rules)?,
+            scanner,
+            terms_anchored,
+            parties_anchored,
+            money,
+            parties,
+            terms,
             dates: dates::DateExtractor::new(rules)?,
             claims: claims::ClaimExtractor::new(rules)?,
         })
+    }
+
+    /// Where each family may match in `text` (the one scan [`Extractor::extract`] starts
+    /// with).
+    pub fn scan(&self, text: &str) -> scan::Anchors {
+        let mut anchors = scan::Anchors::default();
+        self.scanner.scan(text, &mut anchors);
+        anchors
     }
 
     /// The party extractor (alias table, parent/unit relations).
@@ -40,20 +76,42 @@ impl Extractor {
 
     /// Extracts everything from one article.
     pub fn extract(&self, article: &Article) -> Extraction {
-        let money = self.money.find(&article.text);
-        self.extract_with_money(article, money)
+        let text = article.text.as_str();
+        let mut anchors = scan::Anchors::default();
+        self.scanner.scan(text, &mut anchors);
+        let money = self.money.find_at_cues(text, &anchors.cues);
+        self.extract_scanned(article, money, &anchors)
     }
 
     /// Extracts everything from one article, given its money mentions (character offsets,
     /// in text order) found elsewhere.
     pub fn extract_with_money(&self, article: &Article, money: Vec<Money>) -> Extraction {
+        let mut anchors = scan::Anchors::default();
+        self.scanner.scan(&article.text, &mut anchors);
+        self.extract_scanned(article, money, &anchors)
+    }
+
+    fn extract_scanned(
+        &self,
+        article: &Article,
+        money: Vec<Money>,
+        anchors: &scan::Anchors,
+    ) -> Extraction {
         let text = article.text.as_str();
         let map = CharMap::new(text);
         let sentences = sentences::split(text);
-        let parties = self.parties.find_bytes(text, &sentences);
-        let terms = self.terms.find_bytes(text);
+        let parties = if self.parties_anchored {
+            self.parties.find_bytes_at(text, &anchors.names)
+        } else {
+            self.parties.find_bytes(text, &sentences)
+        };
+        let terms = if self.terms_anchored {
+            self.terms.find_bytes_at(text, &anchors.terms)
+        } else {
+            self.terms.find_bytes(text)
+        };
         let anchor = dates::parse_published(article.published.as_deref());
-        let dates = self.dates.find_bytes(text, anchor);
+        let dates = self.dates.find_bytes_at(text, anchor, &anchors.dates);
         let input = claims::ClaimInput {
             article_id: &article.id,
             text,
@@ -168,6 +226,142 @@ impl CharMap {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+    use std::sync::OnceLock;
+
+    fn extractor() -> &'static Extractor {
+        static EXTRACTOR: OnceLock<Extractor> = OnceLock::new();
+        EXTRACTOR.get_or_init(|| match Extractor::new(&RuleSet::embedded()) {
+            Ok(x) => x,
+            Err(e) => panic!("embedded rules do not build: {e}"),
+        })
+    }
+
+    /// Words and pieces that start, end or nearly make dates, terms, money and names.
+    const VOCAB: &[&str] = &[
+        "first",
+        "quarter",
+        "Q1",
+        "Q4",
+        "2Q",
+        "1st",
+        "4th",
+        "of",
+        "fiscal",
+        "2020",
+        "1999",
+        "20",
+        "'21",
+        "March",
+        "May",
+        "may",
+        "Sept",
+        "Dec.",
+        "26th",
+        "last",
+        "this",
+        "next",
+        "year",
+        "years",
+        "month",
+        "ago",
+        "earlier",
+        "a",
+        "an",
+        "one",
+        "five",
+        "twenty",
+        "and",
+        "half",
+        "18",
+        "1.5",
+        "decade",
+        "long",
+        "multi",
+        "year-long",
+        "through",
+        "over",
+        "the",
+        "course",
+        "contract",
+        "deal",
+        "$",
+        "US$",
+        "70",
+        "million",
+        "dlrs",
+        "mln",
+        "€",
+        "USD",
+        "MUSD",
+        "43c",
+        "Amazon",
+        "Web",
+        "Services",
+        "AWS",
+        "Twitter",
+        "Google",
+        "Cloud",
+        "Acme",
+        "Corp",
+        "Inc",
+        "Mr",
+        "Musk",
+        "said",
+        "X",
+        "eBay",
+        "3M",
+        "é",
+        "Ünited",
+        "yearly",
+        "x2020",
+        "_",
+        "Q",
+        "S.A.",
+        "Coca",
+        "Cola",
+        "&",
+        "T",
+    ];
+    const SEPARATORS: &[&str] = &[" ", " ", " ", "-", "", ",", "\n", "_", "’", ". ", "  "];
+
+    fn text_from(pieces: &[(usize, usize)]) -> String {
+        pieces
+            .iter()
+            .map(|&(w, s)| {
+                format!(
+                    "{}{}",
+                    VOCAB[w % VOCAB.len()],
+                    SEPARATORS[s % SEPARATORS.len()]
+                )
+            })
+            .collect()
+    }
+
+    proptest! {
+        /// The anchored searches at the scan's anchors find exactly what full passes find.
+        #[test]
+        fn anchored_families_match_full_passes(
+            pieces in prop::collection::vec((0usize..1000, 0usize..1000), 0..60)
+        ) {
+            let text = text_from(&pieces);
+            let x = extractor();
+            let anchors = x.scan(&text);
+            prop_assert_eq!(x.money.find_at_cues(&text, &anchors.cues), x.money.find(&text));
+            let published = Some((2023, 3));
+            prop_assert_eq!(
+                x.dates.find_bytes_at(&text, published, &anchors.dates),
+                x.dates.find_bytes(&text, published)
+            );
+            prop_assert!(x.terms_anchored && x.parties_anchored);
+            prop_assert_eq!(x.terms.find_bytes_at(&text, &anchors.terms), x.terms.find_bytes(&text));
+            let at: Vec<_> = x.parties.find_bytes_at(&text, &anchors.names)
+                .into_iter().map(|p| (p.start, p.end, p.name)).collect();
+            let full: Vec<_> = x.parties.find_bytes(&text, &[])
+                .into_iter().map(|p| (p.start, p.end, p.name)).collect();
+            prop_assert_eq!(at, full);
+        }
+    }
 
     #[test]
     fn char_map_round_trips() {

@@ -30,6 +30,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use rust_decimal::Decimal;
 
 use crate::extract::numbers;
+use crate::extract::scan::{self, Anchors, Scanner};
 use crate::model::{Money, Qualifier};
 use crate::rules::{RuleFile, RuleSet, RulesError};
 
@@ -407,228 +408,12 @@ impl Amount<'_> {
     }
 }
 
-/// Longest currency word the cue scan knows.
-const MAX_CUE_WORD: usize = 16;
-
-/// Finds currency cues in one pass over the bytes: currency symbols, whole ASCII words that
-/// are currency words or codes (a code may carry a leading "M" for millions), and short
-/// unit forms right after a digit ("43c", "50p", "42 le").
-///
-/// A word of up to 16 letters is packed, lower-cased, into a `u128` key while it is
-/// scanned; a bit per (first two letters, length) turns most words away, the rest are
-/// looked up in a small open-addressing table.
-#[derive(Debug, Clone, Default)]
-struct CueScanner {
-    /// Packed lower-case cue words with whether each is an ISO code.
-    keys: Vec<(u128, bool)>,
-    /// Open-addressing table over `keys` (0 = empty slot).
-    table: Vec<(u128, bool)>,
-    /// For each pair of first two letters (a single letter pairs with itself), a bit per
-    /// word length that has cue words.
-    lengths: Vec<u32>,
-    /// Symbol characters, sorted.
-    symbols: Vec<char>,
-    /// Lower-case short forms that count only after a digit.
-    after_digit: Vec<Box<[u8]>>,
-}
-
-/// Packs up to 16 ASCII letters, lower-cased, first letter most significant.
-fn pack(word: &[u8]) -> u128 {
-    word.iter().fold(0u128, |key, b| {
-        (key << 8) | u128::from(b.to_ascii_lowercase())
-    })
-}
-
-impl CueScanner {
-    /// Adds a word of ASCII letters; false if it cannot be one.
-    fn add_word(&mut self, word: &str, code: bool) -> bool {
-        let bytes = word.as_bytes();
-        let Some(first) = bytes.first().map(u8::to_ascii_lowercase) else {
-            return false;
-        };
-        if bytes.len() > MAX_CUE_WORD
-            || !first.is_ascii_lowercase()
-            || !bytes.iter().all(u8::is_ascii_alphabetic)
-        {
-            return false;
-        }
-        let second = bytes.get(1).copied().unwrap_or(first);
-        if self.lengths.is_empty() {
-            self.lengths = vec![0; 26 * 26];
-        }
-        if let Some(pair) = Self::pair(first, second) {
-            self.lengths[pair] |= 1 << bytes.len();
-        }
-        self.keys.push((pack(bytes), code));
-        true
-    }
-
-    fn pair(first: u8, second: u8) -> Option<usize> {
-        let a = first.to_ascii_lowercase().wrapping_sub(b'a');
-        let b = second.to_ascii_lowercase().wrapping_sub(b'a');
-        (a < 26 && b < 26).then(|| usize::from(a) * 26 + usize::from(b))
-    }
-
-    fn slot(key: u128, bits: u32) -> usize {
-        let mixed = ((key as u64) ^ ((key >> 64) as u64)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        (mixed >> (64 - bits)) as usize
-    }
-
-    /// Builds the lookup table; call once after adding words.
-    fn finish(&mut self) {
-        self.keys.sort_unstable();
-        self.keys.dedup_by_key(|(key, _)| *key);
-        let bits = (self.keys.len() * 4)
-            .next_power_of_two()
-            .max(64)
-            .trailing_zeros();
-        let size = 1usize << bits;
-        self.table = vec![(0, false); size];
-        for &(key, code) in &self.keys {
-            let mut at = Self::slot(key, bits);
-            while self.table[at].0 != 0 {
-                at = (at + 1) & (size - 1);
-            }
-            self.table[at] = (key, code);
-        }
-    }
-
-    /// Whether the packed word is a cue word (`Some(is_code)`).
-    fn word(&self, key: u128, first: u8, second: u8, len: usize) -> Option<bool> {
-        let lengths = self.lengths.get(Self::pair(first, second)?)?;
-        if len == 0 || len > MAX_CUE_WORD || lengths & (1 << len) == 0 || self.table.is_empty() {
-            return None;
-        }
-        let size = self.table.len();
-        let mut at = Self::slot(key, size.trailing_zeros());
-        loop {
-            let (k, code) = self.table[at];
-            if k == key {
-                return Some(code);
-            }
-            if k == 0 {
-                return None;
-            }
-            at = (at + 1) & (size - 1);
-        }
-    }
-
-    /// Calls `on_cue(start, end)` for every cue, in order.
-    fn scan(&self, text: &str, mut on_cue: impl FnMut(usize, usize)) {
-        let bytes = text.as_bytes();
-        let n = bytes.len();
-        let mut i = 0;
-        while i < n {
-            let c = bytes[i];
-            match BYTE_CLASS[usize::from(c)] {
-                LETTER => {
-                    let s = i;
-                    i += 1;
-                    while i < n && BYTE_CLASS[usize::from(bytes[i])] == LETTER {
-                        i += 1;
-                    }
-                    if self.word_at(bytes, s, i) {
-                        on_cue(s, i);
-                    }
-                }
-                DIGIT => {
-                    while i < n && BYTE_CLASS[usize::from(bytes[i])] == DIGIT {
-                        i += 1;
-                    }
-                    if self.after_digit.is_empty() {
-                        continue;
-                    }
-                    let k = if i < n && bytes[i] == b' ' { i + 1 } else { i };
-                    let short = self.after_digit.iter().find(|form| {
-                        let end = k + form.len();
-                        end <= n
-                            && bytes[k..end].eq_ignore_ascii_case(form)
-                            && (end == n || !bytes[end].is_ascii_alphabetic())
-                    });
-                    if let Some(form) = short {
-                        on_cue(k, k + form.len());
-                    }
-                }
-                DOLLAR => {
-                    on_cue(i, i + 1);
-                    i += 1;
-                }
-                HIGH => {
-                    let ch = text[i..]
-                        .chars()
-                        .next()
-                        .unwrap_or(char::REPLACEMENT_CHARACTER);
-                    let len = ch.len_utf8();
-                    if self.symbols.binary_search(&ch).is_ok() {
-                        on_cue(i, i + len);
-                    }
-                    i += len;
-                }
-                _ => i += 1,
-            }
-        }
-    }
-
-    /// Whether the ASCII word `bytes[s..e]` is a cue word, or a code after a leading "M".
-    fn word_at(&self, bytes: &[u8], s: usize, e: usize) -> bool {
-        let len = e - s;
-        if len > MAX_CUE_WORD + 1 {
-            return false;
-        }
-        let first = bytes[s];
-        let second = if len > 1 { bytes[s + 1] } else { first };
-        if len <= MAX_CUE_WORD && self.might_be(first, second, len) {
-            let key = pack(&bytes[s..e]);
-            if self.word(key, first, second, len).is_some() {
-                return true;
-            }
-        }
-        len >= 4
-            && (first == b'M' || first == b'm')
-            && self.might_be(bytes[s + 1], bytes[s + 2], len - 1)
-            && self.word(pack(&bytes[s + 1..e]), bytes[s + 1], bytes[s + 2], len - 1) == Some(true)
-    }
-
-    /// The cheap filter: some cue word starts with these letters and has this length.
-    fn might_be(&self, first: u8, second: u8, len: usize) -> bool {
-        Self::pair(first, second)
-            .and_then(|pair| self.lengths.get(pair))
-            .is_some_and(|lengths| len <= MAX_CUE_WORD && lengths & (1 << len) != 0)
-    }
-}
-
-/// Byte classes for the cue scan.
-const OTHER: u8 = 0;
-const LETTER: u8 = 1;
-const DIGIT: u8 = 2;
-const DOLLAR: u8 = 3;
-const HIGH: u8 = 4;
-
-static BYTE_CLASS: [u8; 256] = {
-    let mut table = [OTHER; 256];
-    let mut b = 0;
-    while b < 256 {
-        let byte = b as u8;
-        table[b] = if byte.is_ascii_alphabetic() {
-            LETTER
-        } else if byte.is_ascii_digit() {
-            DIGIT
-        } else if byte == b'$' {
-            DOLLAR
-        } else if byte >= 0x80 {
-            HIGH
-        } else {
-            OTHER
-        };
-        b += 1;
-    }
-    table
-};
-
 /// Finds money mentions, with the lexicons of `rules/money/`.
 #[derive(Debug, Clone)]
 pub struct MoneyExtractor {
-    cues: CueScanner,
+    /// The cue scan over money words alone (the combined scan of all families lives in
+    /// [`crate::extract::Extractor`]).
+    cues: Scanner,
     currencies: PhraseMap<CurrencyForm>,
     codes: HashMap<String, CurrencyForm>,
     scales: PhraseMap<ScaleForm>,
@@ -684,7 +469,7 @@ impl MoneyExtractor {
     pub fn new(rules: &RuleSet) -> Result<MoneyExtractor, RulesError> {
         let mut currencies = PhraseMap::new(TokenFlags::CURRENCY);
         let mut codes = HashMap::default();
-        let mut cues = CueScanner::default();
+        let mut cues = Scanner::default();
 
         let file = rules.file(CURRENCIES);
         for (line, fields) in file.rows() {
@@ -750,28 +535,27 @@ impl MoneyExtractor {
                 .split(|c: char| !c.is_ascii_alphabetic())
                 .max_by_key(|w| w.len())
                 .unwrap_or("");
+            let cue_flags = if kind == CurrencyKind::Code {
+                scan::MONEY_CUE | scan::MONEY_CODE
+            } else {
+                scan::MONEY_CUE
+            };
             if !symbol.is_empty() {
-                cues.symbols.extend(symbol.chars());
+                symbol.chars().for_each(|c| cues.add_symbol(c));
             } else if longest_word.len() >= 3 {
-                if !cues.add_word(longest_word, kind == CurrencyKind::Code) {
+                if !cues.add_word(longest_word, cue_flags) {
                     return Err(file.bad(line, "currency word too long for the cue scan"));
                 }
             } else {
                 if before {
-                    cues.add_word(longest_word, false);
+                    cues.add_word(longest_word, scan::MONEY_CUE);
                 }
                 if after {
-                    cues.after_digit
-                        .push(folded.clone().into_bytes().into_boxed_slice());
+                    cues.add_after_digit(&folded);
                 }
             }
         }
         cues.finish();
-        cues.symbols.sort_unstable();
-        cues.symbols.dedup();
-        // Longer short forms first ("l.e." before "l.e").
-        cues.after_digit.sort_by_key(|f| std::cmp::Reverse(f.len()));
-        cues.after_digit.dedup();
 
         let mut scales = PhraseMap::new(TokenFlags::SCALE);
         let file = rules.file(SCALES);
@@ -955,10 +739,24 @@ impl MoneyExtractor {
 
     /// Every money mention in `text`, in order, with character offsets.
     pub fn find(&self, text: &str) -> Vec<Money> {
+        let mut anchors = Anchors::default();
+        self.cues.scan(text, &mut anchors);
+        self.find_at_cues(text, &anchors.cues)
+    }
+
+    /// The scan over money words alone; [`crate::extract::Extractor`] extends a copy with
+    /// the other families' words.
+    pub fn scanner(&self) -> &Scanner {
+        &self.cues
+    }
+
+    /// Every money mention in `text`, given its currency cues (as found by a [`Scanner`]
+    /// that holds this extractor's words, in text order).
+    pub fn find_at_cues(&self, text: &str, cues: &[(usize, usize)]) -> Vec<Money> {
         let mut found = Vec::new();
         let mut regions: Vec<(usize, usize)> = Vec::new();
         let mut windows: Vec<(usize, usize)> = Vec::new();
-        self.cues.scan(text, |s, e| {
+        for &(s, e) in cues {
             // Region ends are snapped to white space once, below.
             let from = s.saturating_sub(BEFORE_CUE);
             let end = (e + AFTER_CUE).min(text.len());
@@ -971,7 +769,7 @@ impl MoneyExtractor {
                 Some(last) if from <= last.1 => last.1 = last.1.max(e),
                 _ => windows.push((from, e)),
             }
-        });
+        }
         if regions.is_empty() {
             return found;
         }

@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind, StartKind};
 
 use super::sentences::SentenceSpan;
 use super::CharMap;
@@ -157,12 +157,14 @@ impl PartyExtractor {
         }
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
+            .start_kind(StartKind::Both)
             .ascii_case_insensitive(true)
             .kind(Some(AhoCorasickKind::DFA))
             .build(patterns.iter().map(|p| p.alias.as_str()))
             .or_else(|_| {
                 AhoCorasick::builder()
                     .match_kind(MatchKind::LeftmostLongest)
+                    .start_kind(StartKind::Both)
                     .ascii_case_insensitive(true)
                     .build(patterns.iter().map(|p| p.alias.as_str()))
             })
@@ -236,8 +238,14 @@ impl PartyExtractor {
 
     /// Every party mention in `text` (byte offsets), given its sentences.
     pub fn find_bytes(&self, text: &str, _sentences: &[SentenceSpan]) -> Vec<PartyHit> {
-        let mut hits = self.table_hits(text);
-        let rule_hits = self.rule_hits(text, &hits);
+        let matches = self
+            .automaton
+            .find_iter(text)
+            .map(|m| (m.start(), m.end(), m.pattern().as_usize()));
+        let mut hits = self.table_hits(text, matches);
+        let bytes = text.as_bytes();
+        let starts = (0..bytes.len()).filter(|&i| bytes[i].is_ascii_uppercase());
+        let rule_hits = self.rule_hits(text, &hits, starts);
         if !rule_hits.is_empty() {
             hits.extend(rule_hits);
             hits.sort_by_key(|h| h.start);
@@ -245,12 +253,65 @@ impl PartyExtractor {
         hits
     }
 
-    fn table_hits(&self, text: &str) -> Vec<PartyHit> {
+    /// Bytes other than capital letters that an alias starts with (the scan marks words
+    /// starting with them as name anchors); `None` when an alias starts with a byte that is
+    /// not an ASCII letter or digit, so that the scan cannot serve (use
+    /// [`PartyExtractor::find_bytes`]).
+    pub fn name_start_bytes(&self) -> Option<Vec<u8>> {
+        let mut extra = Vec::new();
+        for pattern in &self.patterns {
+            let first = *pattern.alias.as_bytes().first()?;
+            if first.is_ascii_lowercase() || first.is_ascii_digit() {
+                extra.push(first);
+            } else if !first.is_ascii_uppercase() {
+                return None;
+            }
+        }
+        extra.sort_unstable();
+        extra.dedup();
+        Some(extra)
+    }
+
+    /// Like [`PartyExtractor::find_bytes`], given the scan's name anchors (every word start
+    /// whose first byte is a capital or in [`PartyExtractor::name_start_bytes`], in text
+    /// order): aliases are looked up only there, with anchored searches.
+    pub fn find_bytes_at(&self, text: &str, anchors: &[usize]) -> Vec<PartyHit> {
+        let mut free_from = 0;
+        let matches = anchors.iter().filter_map(|&at| {
+            if at < free_from || at > text.len() {
+                return None;
+            }
+            let input = aho_corasick::Input::new(text)
+                .span(at..text.len())
+                .anchored(aho_corasick::Anchored::Yes);
+            let found = self.automaton.find(input)?;
+            free_from = found.end();
+            Some((found.start(), found.end(), found.pattern().as_usize()))
+        });
+        let mut hits = self.table_hits(text, matches);
+        let bytes = text.as_bytes();
+        let starts = anchors
+            .iter()
+            .copied()
+            .filter(|&i| bytes.get(i).is_some_and(u8::is_ascii_uppercase));
+        let rule_hits = self.rule_hits(text, &hits, starts);
+        if !rule_hits.is_empty() {
+            hits.extend(rule_hits);
+            hits.sort_by_key(|h| h.start);
+        }
+        hits
+    }
+
+    /// Alias matches `(start, end, pattern)` that stand as whole words in the right case.
+    fn table_hits(
+        &self,
+        text: &str,
+        matches: impl Iterator<Item = (usize, usize, usize)>,
+    ) -> Vec<PartyHit> {
         let mut hits = Vec::new();
         let mut seen_full: HashSet<usize> = HashSet::new();
-        for m in self.automaton.find_iter(text) {
-            let (start, end) = (m.start(), m.end());
-            let Some(pattern) = self.patterns.get(m.pattern().as_usize()) else {
+        for (start, end, pattern) in matches {
+            let Some(pattern) = self.patterns.get(pattern) else {
                 continue;
             };
             let (Some(found), true) = (text.get(start..end), is_word_edge(text, start, end)) else {
@@ -315,16 +376,22 @@ impl PartyExtractor {
     /// Names the table lacks, found by the rules: one pass over the text that stops only at
     /// capitalised words (a run of them cannot cross punctuation, so sentences need not be
     /// known here).
-    fn rule_hits(&self, text: &str, table: &[PartyHit]) -> Vec<PartyHit> {
+    ///
+    /// `capitals` holds (at least) every capital letter that starts a word, in text order.
+    fn rule_hits(
+        &self,
+        text: &str,
+        table: &[PartyHit],
+        capitals: impl Iterator<Item = usize>,
+    ) -> Vec<PartyHit> {
         let bytes = text.as_bytes();
         let n = bytes.len();
         let mut out = Vec::new();
         let mut table_idx = 0usize;
         let mut run: Vec<(usize, usize)> = Vec::new();
-        let mut i = 0usize;
-        while i < n {
-            if !bytes[i].is_ascii_uppercase() || !starts_word(bytes, i) {
-                i += 1;
+        let mut resume = 0usize;
+        for i in capitals {
+            if i < resume || i >= n || !bytes[i].is_ascii_uppercase() || !starts_word(bytes, i) {
                 continue;
             }
             while table_idx < table.len() && table[table_idx].end <= i {
@@ -373,10 +440,10 @@ impl PartyExtractor {
                 run.pop();
             }
             let Some(&(_, run_end)) = run.last() else {
-                i += 1;
+                resume = i + 1;
                 continue;
             };
-            i = run_end;
+            resume = run_end;
             let word = |k: usize| -> &str { run.get(k).map(|&(s, e)| &text[s..e]).unwrap_or("") };
             let mut first = 0usize;
             // titles are capitalised: only then is the previous word looked up

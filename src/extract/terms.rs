@@ -45,6 +45,11 @@ impl TermHit {
 #[derive(Debug, Clone)]
 pub struct TermExtractor {
     pattern: Regex,
+    /// The same pattern, for anchored searches at the scan's term anchors.
+    anchored: regex_automata::meta::Regex,
+    /// Words (lower case) the pattern can start with; `None` when a lexicon word is not
+    /// plain letters and hyphens, so that the scan cannot mark them (a full pass is used).
+    anchor_words: Option<Vec<String>>,
     numbers: HashMap<String, u32>,
     units: HashMap<String, u32>,
     deal_nouns: Vec<String>,
@@ -62,6 +67,23 @@ fn alternation(words: &[String]) -> String {
         })
         .collect::<Vec<_>>()
         .join("|")
+}
+
+/// The words a lexicon phrase can start with in text: its first word, and, since a hyphen
+/// may be left out ("multiyear"), that word's hyphen-joined parts run together. `None` when
+/// a part is not plain ASCII letters.
+fn first_words(phrase: &str) -> Option<Vec<String>> {
+    let first = phrase.split(' ').next().unwrap_or("");
+    let mut words = Vec::new();
+    let mut joined = String::new();
+    for part in first.split('-') {
+        if part.is_empty() || !part.bytes().all(|b| b.is_ascii_alphabetic()) {
+            return None;
+        }
+        joined.push_str(part);
+        words.push(joined.clone());
+    }
+    Some(words)
 }
 
 impl TermExtractor {
@@ -110,8 +132,23 @@ impl TermExtractor {
         );
         let pattern = Regex::new(&source)
             .map_err(|e| file.bad(0, format!("cannot build the term pattern: {e}")))?;
+        let anchored = regex_automata::meta::Regex::new(&source)
+            .map_err(|e| file.bad(0, format!("cannot build the term pattern: {e}")))?;
+        // The pattern starts with a number word, a digit, "a"/"an", or the first word of an
+        // open, reference or until phrase.
+        let starts = number_words
+            .iter()
+            .chain(&open)
+            .chain(&reference)
+            .chain(&until)
+            .map(|w| first_words(w))
+            .chain([Some(vec!["a".to_string(), "an".to_string()])])
+            .collect::<Option<Vec<Vec<String>>>>()
+            .map(|lists| lists.into_iter().flatten().collect());
         Ok(TermExtractor {
             pattern,
+            anchored,
+            anchor_words: starts,
             numbers,
             units,
             deal_nouns: deal,
@@ -132,10 +169,39 @@ impl TermExtractor {
             .collect()
     }
 
+    /// Words (lower case) a term can start with, for the scan; `None` when the lexicon has
+    /// a word the scan cannot mark (then use [`TermExtractor::find_bytes`]).
+    pub fn anchor_words(&self) -> Option<&[String]> {
+        self.anchor_words.as_deref()
+    }
+
+    /// Lengths of digit runs (bit per length) a term can start with ("18-month", "1.5-year").
+    pub const DIGIT_STARTS: u16 = (1 << 1) | (1 << 2) | (1 << 3);
+
     /// Every term in `text`, with byte offsets.
     pub fn find_bytes(&self, text: &str) -> Vec<TermHit> {
+        let matches = self.pattern.find_iter(text).map(|m| (m.start(), m.end()));
+        self.read_matches(text, matches)
+    }
+
+    /// Every term in `text`, with byte offsets, given the scan's term anchors (a superset of
+    /// where a term can start, in text order): the same as [`TermExtractor::find_bytes`],
+    /// without a pass of the pattern over the whole text.
+    pub fn find_bytes_at(&self, text: &str, anchors: &[usize]) -> Vec<TermHit> {
+        let matches = super::scan::anchored_matches(&self.anchored, text, anchors);
+        self.read_matches(text, matches)
+    }
+
+    fn read_matches(
+        &self,
+        text: &str,
+        matches: impl Iterator<Item = (usize, usize)>,
+    ) -> Vec<TermHit> {
         let mut out = Vec::new();
-        for caps in self.pattern.captures_iter(text) {
+        for (start, _) in matches {
+            let Some(caps) = self.pattern.captures_at(text, start) else {
+                continue;
+            };
             let Some(whole) = caps.get(0) else { continue };
             let mut hit = TermHit {
                 start: whole.start(),
