@@ -302,7 +302,8 @@ impl ClaimExtractor {
     /// The claims of one article.
     pub fn find(&self, input: &ClaimInput<'_>, parties: &PartyExtractor) -> Vec<Claim> {
         let text = input.text;
-        let deals = self.deal_events(input);
+        // the deals the article mentions are read only when a claim refers back to one
+        let deals: std::cell::OnceCell<Vec<DealContext>> = std::cell::OnceCell::new();
         let mut roles_seen: Vec<(String, String)> = Vec::new();
         let mut claims = Vec::new();
         let mut previous_end: Option<usize> = None;
@@ -360,7 +361,7 @@ impl ClaimExtractor {
         (start, end): (usize, usize),
         facts: &SentenceFacts,
         span: SentenceSpan,
-        deals: &[DealContext],
+        deals: &std::cell::OnceCell<Vec<DealContext>>,
         roles_seen: &mut Vec<(String, String)>,
     ) -> Claim {
         let text = input.text;
@@ -487,6 +488,7 @@ impl ClaimExtractor {
                 term_months = own_term;
                 start_year = own_start;
             } else if facts.refers_back || terms_in(input.terms, span).any(|t| t.reference) {
+                let deals = deals.get_or_init(|| self.deal_events(input));
                 if let Some(deal) = deals.iter().rev().find(|d| d.pos < span.start) {
                     term_months = deal.months;
                     start_year = own_start.or(deal.start_year);

@@ -472,6 +472,16 @@ impl MoneyExtractor {
         let mut cues = Scanner::default();
 
         let file = rules.file(CURRENCIES);
+        // forms of one word of letters that cue in any case
+        let plain_cue_words: std::collections::HashSet<String> = file
+            .rows()
+            .filter(|(_, fields)| {
+                let (form, kind, flags) = (fields.first(), fields.get(2), fields.get(4));
+                form.is_some_and(|f| f.len() >= 3 && f.bytes().all(|b| b.is_ascii_alphabetic()))
+                    && !(kind == Some(&"code") && flags.is_some_and(|f| f.contains("cs")))
+            })
+            .filter_map(|(_, fields)| fields.first().map(|f| f.to_ascii_lowercase()))
+            .collect();
         for (line, fields) in file.rows() {
             let form = field(file, line, &fields, 0, "form")?;
             let iso = field(file, line, &fields, 1, "ISO code or -")?;
@@ -531,14 +541,22 @@ impl MoneyExtractor {
                 .chars()
                 .filter(|c| !c.is_ascii_alphanumeric() && !matches!(c, ' ' | '.' | '-'))
                 .collect();
-            let longest_word = folded
-                .split(|c: char| !c.is_ascii_alphabetic())
+            // a form of several words cues on a word that cues by itself ("dollars" in
+            // "Canadian dollars"), so that the other words ("Canadian") need not
+            let words = folded.split(|c: char| !c.is_ascii_alphabetic());
+            let longest_word = words
+                .clone()
+                .filter(|w| plain_cue_words.contains(*w))
                 .max_by_key(|w| w.len())
+                .or_else(|| words.max_by_key(|w| w.len()))
                 .unwrap_or("");
-            let cue_flags = if kind == CurrencyKind::Code {
-                scan::MONEY_CUE | scan::MONEY_CODE
-            } else {
-                scan::MONEY_CUE
+            let cue_flags = match kind {
+                // a code matched in exact case cues only in capitals ("TRY", not "try")
+                CurrencyKind::Code if exact && form.bytes().all(|b| b.is_ascii_uppercase()) => {
+                    scan::MONEY_CUE_UPPER | scan::MONEY_CODE
+                }
+                CurrencyKind::Code => scan::MONEY_CUE | scan::MONEY_CODE,
+                _ => scan::MONEY_CUE,
             };
             if !symbol.is_empty() {
                 symbol.chars().for_each(|c| cues.add_symbol(c));

@@ -78,6 +78,9 @@ pub struct PartyExtractor {
     by_alias: HashMap<String, usize>,
     automaton: AhoCorasick,
     patterns: Vec<Pattern>,
+    /// A bit per (first, second) byte pair, lower-cased, that some alias starts with (an
+    /// alias of one byte marks every second byte).
+    alias_pairs: Vec<u64>,
     suffixes: WordSet,
     titles: WordSet,
     roles: Vec<Vec<String>>,
@@ -175,12 +178,28 @@ impl PartyExtractor {
             })?;
 
         let lexicon = rules.file(LEXICON);
+        let mut alias_pairs = vec![0u64; 65536 / 64];
+        for pattern in &patterns {
+            let bytes = pattern.alias.as_bytes();
+            let Some(first) = bytes.first().map(u8::to_ascii_lowercase) else {
+                continue;
+            };
+            let seconds: Vec<u8> = match bytes.get(1) {
+                Some(second) => vec![second.to_ascii_lowercase()],
+                None => (0..=255).collect(),
+            };
+            for second in seconds {
+                let pair = usize::from(first) << 8 | usize::from(second);
+                alias_pairs[pair / 64] |= 1 << (pair % 64);
+            }
+        }
         let mut extractor = PartyExtractor {
             entries,
             by_name,
             by_alias,
             automaton,
             patterns,
+            alias_pairs,
             suffixes: WordSet::default(),
             titles: WordSet::default(),
             roles: Vec::new(),
@@ -272,13 +291,26 @@ impl PartyExtractor {
         Some(extra)
     }
 
+    /// Whether an alias may start at byte `at`, by its first two bytes.
+    fn may_start_alias(&self, bytes: &[u8], at: usize) -> bool {
+        let Some(first) = bytes.get(at).map(u8::to_ascii_lowercase) else {
+            return false;
+        };
+        let second = bytes.get(at + 1).map_or(0, u8::to_ascii_lowercase);
+        let pair = usize::from(first) << 8 | usize::from(second);
+        self.alias_pairs
+            .get(pair / 64)
+            .is_some_and(|bits| bits & (1 << (pair % 64)) != 0)
+    }
+
     /// Like [`PartyExtractor::find_bytes`], given the scan's name anchors (every word start
     /// whose first byte is a capital or in [`PartyExtractor::name_start_bytes`], in text
     /// order): aliases are looked up only there, with anchored searches.
     pub fn find_bytes_at(&self, text: &str, anchors: &[usize]) -> Vec<PartyHit> {
         let mut free_from = 0;
+        let bytes = text.as_bytes();
         let matches = anchors.iter().filter_map(|&at| {
-            if at < free_from || at > text.len() {
+            if at < free_from || !self.may_start_alias(bytes, at) {
                 return None;
             }
             let input = aho_corasick::Input::new(text)
@@ -289,7 +321,6 @@ impl PartyExtractor {
             Some((found.start(), found.end(), found.pattern().as_usize()))
         });
         let mut hits = self.table_hits(text, matches);
-        let bytes = text.as_bytes();
         let starts = anchors
             .iter()
             .copied()
