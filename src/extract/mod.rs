@@ -99,7 +99,12 @@ impl Extractor {
     ) -> Extraction {
         let text = article.text.as_str();
         let map = CharMap::new(text);
-        let sentences = sentences::split(text);
+        // sentences frame the claims, and claims need an amount
+        let sentences = if money.is_empty() {
+            Vec::new()
+        } else {
+            sentences::split(text)
+        };
         let parties = if self.parties_anchored {
             self.parties.find_bytes_at(text, &anchors.names)
         } else {
