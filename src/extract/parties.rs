@@ -81,6 +81,9 @@ pub struct PartyExtractor {
     /// A bit per (first, second) byte pair, lower-cased, that some alias starts with (an
     /// alias of one byte marks every second byte).
     alias_pairs: Vec<u64>,
+    /// The same for the (second, third) bytes (an alias of one byte marks every pair, one
+    /// of two bytes every third byte after its second).
+    alias_pairs_next: Vec<u64>,
     suffixes: WordSet,
     titles: WordSet,
     roles: Vec<Vec<String>>,
@@ -179,18 +182,27 @@ impl PartyExtractor {
 
         let lexicon = rules.file(LEXICON);
         let mut alias_pairs = vec![0u64; 65536 / 64];
+        let mut alias_pairs_next = vec![0u64; 65536 / 64];
+        let mark = |set: &mut Vec<u64>, first: Option<u8>, second: Option<u8>| {
+            let all: Vec<u8> = (0..=255).collect();
+            let firsts = first.map_or(all.clone(), |b| vec![b.to_ascii_lowercase()]);
+            let seconds = second.map_or(all, |b| vec![b.to_ascii_lowercase()]);
+            for &a in &firsts {
+                for &b in &seconds {
+                    let pair = usize::from(a) << 8 | usize::from(b);
+                    set[pair / 64] |= 1 << (pair % 64);
+                }
+            }
+        };
         for pattern in &patterns {
             let bytes = pattern.alias.as_bytes();
-            let Some(first) = bytes.first().map(u8::to_ascii_lowercase) else {
+            if bytes.is_empty() {
                 continue;
-            };
-            let seconds: Vec<u8> = match bytes.get(1) {
-                Some(second) => vec![second.to_ascii_lowercase()],
-                None => (0..=255).collect(),
-            };
-            for second in seconds {
-                let pair = usize::from(first) << 8 | usize::from(second);
-                alias_pairs[pair / 64] |= 1 << (pair % 64);
+            }
+            mark(&mut alias_pairs, bytes.first().copied(), bytes.get(1).copied());
+            match bytes.get(1) {
+                Some(&second) => mark(&mut alias_pairs_next, Some(second), bytes.get(2).copied()),
+                None => mark(&mut alias_pairs_next, None, None),
             }
         }
         let mut extractor = PartyExtractor {
@@ -200,6 +212,7 @@ impl PartyExtractor {
             automaton,
             patterns,
             alias_pairs,
+            alias_pairs_next,
             suffixes: WordSet::default(),
             titles: WordSet::default(),
             roles: Vec::new(),
@@ -297,10 +310,13 @@ impl PartyExtractor {
             return false;
         };
         let second = bytes.get(at + 1).map_or(0, u8::to_ascii_lowercase);
-        let pair = usize::from(first) << 8 | usize::from(second);
-        self.alias_pairs
-            .get(pair / 64)
-            .is_some_and(|bits| bits & (1 << (pair % 64)) != 0)
+        let third = bytes.get(at + 2).map_or(0, u8::to_ascii_lowercase);
+        let has = |set: &[u64], a: u8, b: u8| {
+            let pair = usize::from(a) << 8 | usize::from(b);
+            set.get(pair / 64)
+                .is_some_and(|bits| bits & (1 << (pair % 64)) != 0)
+        };
+        has(&self.alias_pairs, first, second) && has(&self.alias_pairs_next, second, third)
     }
 
     /// Like [`PartyExtractor::find_bytes`], given the scan's name anchors (every word start
