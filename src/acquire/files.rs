@@ -89,8 +89,68 @@ pub fn expand_paths(paths: &[PathBuf]) -> Vec<Result<PathBuf, InputError>> {
     out
 }
 
+/// What reading a file yields: an item, or a JSON line whose parsing is left to the caller,
+/// so that many lines can be parsed in parallel ([`Unparsed::into_item`]).
+#[derive(Debug)]
+pub enum Unparsed {
+    /// An item already made (an article, a page to convert, a failure).
+    Item(Item),
+    /// One line of a JSON lines input, not parsed yet.
+    JsonLine(JsonLine),
+}
+
+impl Unparsed {
+    /// The input this came from.
+    pub fn input(&self) -> &str {
+        match self {
+            Unparsed::Item(item) => item.input(),
+            Unparsed::JsonLine(line) => &line.input,
+        }
+    }
+
+    /// The item: parses a JSON line, passes anything else through.
+    pub fn into_item(self) -> Item {
+        match self {
+            Unparsed::Item(item) => item,
+            Unparsed::JsonLine(line) => line.parse(),
+        }
+    }
+}
+
+/// One non-blank line of a JSON lines input, trimmed, with its place (`path:line`).
+#[derive(Debug)]
+pub struct JsonLine {
+    /// Where the line is: `path:number` (numbers count from 1, blank lines included).
+    pub input: String,
+    /// The line's bytes, without surrounding ASCII white space.
+    pub bytes: Vec<u8>,
+}
+
+impl JsonLine {
+    /// Parses the line into an article (the line's text is kept as its raw input) or a failure.
+    pub fn parse(self) -> Item {
+        let JsonLine { input, bytes } = self;
+        match String::from_utf8(bytes) {
+            Err(_) => Item::Failed(InputError::new(input, "not valid UTF-8 text")),
+            Ok(text) => match serde_json::from_str::<Value>(&text) {
+                Err(err) => Item::Failed(InputError::new(input, format!("invalid JSON: {err}"))),
+                Ok(value) => article_from_json_with_raw(&input, value, text),
+            },
+        }
+    }
+}
+
 /// Reads one file and hands each article (or failure) in it to `sink`, streaming JSON lines.
 pub fn read_file(path: &Path, sink: &mut dyn FnMut(Item) -> ControlFlow<()>) -> ControlFlow<()> {
+    read_file_unparsed(path, &mut |unparsed| sink(unparsed.into_item()))
+}
+
+/// Like [`read_file`], but hands on the lines of a JSON lines file unparsed.
+pub fn read_file_unparsed(
+    path: &Path,
+    unparsed_sink: &mut dyn FnMut(Unparsed) -> ControlFlow<()>,
+) -> ControlFlow<()> {
+    let sink = &mut |item: Item| unparsed_sink(Unparsed::Item(item));
     let input = path.display().to_string();
     if !path.exists() {
         return sink(Item::Failed(InputError::new(
@@ -120,7 +180,7 @@ pub fn read_file(path: &Path, sink: &mut dyn FnMut(Item) -> ControlFlow<()>) -> 
     };
     let mut reader = BufReader::with_capacity(256 * 1024, reader);
     if format == Format::JsonLines {
-        return read_json_lines(&input, &mut reader, sink);
+        return read_json_lines(&input, &mut reader, unparsed_sink);
     }
     let mut bytes = Vec::new();
     if let Err(err) = reader.read_to_end(&mut bytes) {
@@ -158,6 +218,14 @@ pub fn read_file(path: &Path, sink: &mut dyn FnMut(Item) -> ControlFlow<()>) -> 
 
 /// Reads standard input: JSON lines when its first non-blank byte is `{`, else one text article.
 pub fn read_stdin(sink: &mut dyn FnMut(Item) -> ControlFlow<()>) -> ControlFlow<()> {
+    read_stdin_unparsed(&mut |unparsed| sink(unparsed.into_item()))
+}
+
+/// Like [`read_stdin`], but hands on JSON lines unparsed.
+pub fn read_stdin_unparsed(
+    unparsed_sink: &mut dyn FnMut(Unparsed) -> ControlFlow<()>,
+) -> ControlFlow<()> {
+    let sink = &mut |item: Item| unparsed_sink(Unparsed::Item(item));
     let stdin = std::io::stdin();
     let mut reader = BufReader::with_capacity(256 * 1024, stdin.lock());
     let first = loop {
@@ -183,7 +251,7 @@ pub fn read_stdin(sink: &mut dyn FnMut(Item) -> ControlFlow<()>) -> ControlFlow<
             "-",
             "standard input is empty",
         ))),
-        Some(b'{') => read_json_lines("-", &mut reader, sink),
+        Some(b'{') => read_json_lines("-", &mut reader, unparsed_sink),
         Some(_) => {
             let mut bytes = Vec::new();
             if let Err(err) = reader.read_to_end(&mut bytes) {
@@ -210,36 +278,31 @@ fn looks_binary(bytes: &[u8]) -> bool {
 fn read_json_lines(
     input: &str,
     reader: &mut dyn BufRead,
-    sink: &mut dyn FnMut(Item) -> ControlFlow<()>,
+    sink: &mut dyn FnMut(Unparsed) -> ControlFlow<()>,
 ) -> ControlFlow<()> {
     let mut line = Vec::new();
     let mut number = 0usize;
     loop {
         line.clear();
         number += 1;
-        let here = format!("{input}:{number}");
         match reader.read_until(b'\n', &mut line) {
             Ok(0) => return ControlFlow::Continue(()),
             Ok(_) => {}
             Err(err) => {
-                return sink(Item::Failed(InputError::new(
-                    here,
+                return sink(Unparsed::Item(Item::Failed(InputError::new(
+                    format!("{input}:{number}"),
                     format!("cannot read: {err}"),
-                )))
+                ))))
             }
         }
         let trimmed = line.trim_ascii();
         if trimmed.is_empty() {
             continue;
         }
-        let item = match std::str::from_utf8(trimmed) {
-            Err(_) => Item::Failed(InputError::new(here, "not valid UTF-8 text")),
-            Ok(text) => match serde_json::from_str::<Value>(text) {
-                Err(err) => Item::Failed(InputError::new(here, format!("invalid JSON: {err}"))),
-                Ok(value) => article_from_json(&here, value, text),
-            },
-        };
-        sink(item)?;
+        sink(Unparsed::JsonLine(JsonLine {
+            input: format!("{input}:{number}"),
+            bytes: trimmed.to_vec(),
+        }))?;
     }
 }
 
@@ -324,6 +387,11 @@ fn split_authors(s: &str) -> Vec<String> {
 
 /// Builds an article from one JSON object. `raw` is the object's text, kept as the raw input.
 pub fn article_from_json(input: &str, value: Value, raw: &str) -> Item {
+    article_from_json_with_raw(input, value, raw.to_string())
+}
+
+/// [`article_from_json`] taking the raw text by value.
+fn article_from_json_with_raw(input: &str, value: Value, raw: String) -> Item {
     let Value::Object(mut map) = value else {
         return Item::Failed(InputError::new(
             input,
@@ -375,7 +443,7 @@ pub fn article_from_json(input: &str, value: Value, raw: &str) -> Item {
         article,
         RawInput {
             format: format.to_string(),
-            body: raw.to_string(),
+            body: raw,
         },
     )
 }
