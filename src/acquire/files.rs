@@ -626,6 +626,51 @@ mod tests {
     }
 
     #[test]
+    fn json_lines_are_handed_on_unparsed_and_parse_as_read_file_reads_them() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let path = dir.path().join("news.jsonl");
+        let content =
+            "  {\"id\":\"j1\",\"title\":\" T \",\"text\":\"Body one.\",\"desk\":\"x\"}\r\n\n[1]\n\
+                       {\"text\":\"Body \\u00e9.\"}\n";
+        std::fs::write(&path, content).expect("write the input");
+        let mut unparsed = Vec::new();
+        let flow = read_file_unparsed(&path, &mut |item| {
+            unparsed.push(item);
+            ControlFlow::Continue(())
+        });
+        assert!(flow.is_continue());
+        let here = path.display().to_string();
+        let lines: Vec<(String, Vec<u8>)> = unparsed
+            .iter()
+            .filter_map(|u| match u {
+                Unparsed::JsonLine(line) => Some((line.input.clone(), line.bytes.clone())),
+                Unparsed::Item(_) => None,
+            })
+            .collect();
+        assert_eq!(lines.len(), 3);
+        assert_eq!(lines[0].0, format!("{here}:1"));
+        assert!(lines[0].1.starts_with(b"{") && lines[0].1.ends_with(b"}"));
+        assert_eq!(lines[1].0, format!("{here}:3"));
+        assert_eq!(lines[2].0, format!("{here}:4"));
+        let mut read = Vec::new();
+        let _ = read_file(&path, &mut |item| {
+            read.push(format!("{item:?}"));
+            ControlFlow::Continue(())
+        });
+        let parsed: Vec<String> = unparsed
+            .into_iter()
+            .map(|u| format!("{:?}", u.into_item()))
+            .collect();
+        assert_eq!(parsed, read);
+        assert!(parsed[0].contains("raw: RawInput"), "{}", parsed[0]);
+        assert!(
+            parsed[1].contains("expected a JSON object"),
+            "{}",
+            parsed[1]
+        );
+    }
+
+    #[test]
     fn formats_by_extension() {
         assert_eq!(
             format_of(Path::new("a/b.jsonl.gz")),

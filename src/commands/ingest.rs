@@ -14,9 +14,7 @@ use super::Global;
 use crate::acquire::Loaded;
 use crate::model::Extraction;
 use crate::store::fx::FxTable;
-use crate::store::{
-    PutStatus, Store, StoreWriter, DEFAULT_COMMIT_EVERY, DEFAULT_COMMIT_INTERVAL,
-};
+use crate::store::{PutStatus, Store, StoreWriter, DEFAULT_COMMIT_EVERY, DEFAULT_COMMIT_INTERVAL};
 
 /// Options of `concord ingest`.
 #[derive(Debug, Clone, clap::Args)]
@@ -111,53 +109,60 @@ pub fn ingest(args: &IngestArgs, global: &Global) -> anyhow::Result<(Summary, bo
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut store_error: Option<anyhow::Error> = None;
-    pipeline::run_prepared(&args.input, &extractor, &stop, &prepare, &mut |processed, prepared| {
-        let line = match processed {
-            Processed::Failed(err) => {
-                summary.failed += 1;
-                if !args.json {
-                    progress.suspend(|| eprintln!("concord: failed: {err}"));
-                }
-                serde_json::json!({"input": err.input, "status": "failed", "error": err.reason})
-            }
-            Processed::Article(loaded, extraction) => {
-                let put = writer.put_prepared(&loaded.article, &extraction, &loaded.raw, prepared);
-                let status = match put {
-                    Ok(status) => status,
-                    Err(err) => {
-                        store_error = Some(err.into());
-                        return ControlFlow::Break(());
+    pipeline::run_prepared(
+        &args.input,
+        &extractor,
+        &stop,
+        &prepare,
+        &mut |processed, prepared| {
+            let line = match processed {
+                Processed::Failed(err) => {
+                    summary.failed += 1;
+                    if !args.json {
+                        progress.suspend(|| eprintln!("concord: failed: {err}"));
                     }
-                };
-                let (name, duplicate_of) = match &status {
-                    PutStatus::Ingested => ("ingested", None),
-                    PutStatus::Unchanged => ("unchanged", None),
-                    PutStatus::Replaced => ("replaced", None),
-                    PutStatus::Duplicate(first) => ("duplicate", Some(first.clone())),
-                };
-                match status {
-                    PutStatus::Ingested => summary.ingested += 1,
-                    PutStatus::Unchanged => summary.unchanged += 1,
-                    PutStatus::Replaced => summary.replaced += 1,
-                    PutStatus::Duplicate(_) => summary.duplicates += 1,
+                    serde_json::json!({"input": err.input, "status": "failed", "error": err.reason})
                 }
-                progress.inc(1);
-                let mut line = serde_json::json!({
-                    "input": loaded.article.input,
-                    "id": loaded.article.id,
-                    "status": name,
-                });
-                if let Some(first) = duplicate_of {
-                    line["duplicate_of"] = serde_json::Value::String(first);
+                Processed::Article(loaded, extraction) => {
+                    let put =
+                        writer.put_prepared(&loaded.article, &extraction, &loaded.raw, prepared);
+                    let status = match put {
+                        Ok(status) => status,
+                        Err(err) => {
+                            store_error = Some(err.into());
+                            return ControlFlow::Break(());
+                        }
+                    };
+                    let (name, duplicate_of) = match &status {
+                        PutStatus::Ingested => ("ingested", None),
+                        PutStatus::Unchanged => ("unchanged", None),
+                        PutStatus::Replaced => ("replaced", None),
+                        PutStatus::Duplicate(first) => ("duplicate", Some(first.clone())),
+                    };
+                    match status {
+                        PutStatus::Ingested => summary.ingested += 1,
+                        PutStatus::Unchanged => summary.unchanged += 1,
+                        PutStatus::Replaced => summary.replaced += 1,
+                        PutStatus::Duplicate(_) => summary.duplicates += 1,
+                    }
+                    progress.inc(1);
+                    let mut line = serde_json::json!({
+                        "input": loaded.article.input,
+                        "id": loaded.article.id,
+                        "status": name,
+                    });
+                    if let Some(first) = duplicate_of {
+                        line["duplicate_of"] = serde_json::Value::String(first);
+                    }
+                    line
                 }
-                line
+            };
+            if args.json && writeln!(out, "{line}").is_err() {
+                return ControlFlow::Break(());
             }
-        };
-        if args.json && writeln!(out, "{line}").is_err() {
-            return ControlFlow::Break(());
-        }
-        ControlFlow::Continue(())
-    })?;
+            ControlFlow::Continue(())
+        },
+    )?;
     // Commit what was stored, even after an error or an interruption.
     let committed = commit(&mut writer);
     progress.finish_and_clear();

@@ -93,8 +93,10 @@ pub fn run_prepared<P: Send>(
     prepare: &(dyn Fn(&Loaded, &Extraction) -> P + Sync),
     sink: &mut dyn FnMut(Processed, Option<P>) -> ControlFlow<()>,
 ) -> anyhow::Result<()> {
-    let (read_sender, read_receiver) = std::sync::mpsc::sync_channel::<Vec<Unparsed>>(BATCHES_READ_AHEAD);
-    let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<(Processed, Option<P>)>>(BATCHES_AHEAD);
+    let (read_sender, read_receiver) =
+        std::sync::mpsc::sync_channel::<Vec<Unparsed>>(BATCHES_READ_AHEAD);
+    let (sender, receiver) =
+        std::sync::mpsc::sync_channel::<Vec<(Processed, Option<P>)>>(BATCHES_AHEAD);
     std::thread::scope(|scope| {
         let reader = scope.spawn(move || {
             produce(args, stop, &mut |batch| {
@@ -109,7 +111,10 @@ pub fn run_prepared<P: Send>(
             for batch in read_receiver.iter() {
                 // The sink has stopped taking batches when its receiver is gone; dropping
                 // `read_receiver` then tells the reader to stop (its next send fails).
-                if sender.send(extract_batch(batch, extractor, prepare)).is_err() {
+                if sender
+                    .send(extract_batch(batch, extractor, prepare))
+                    .is_err()
+                {
                     break;
                 }
             }
@@ -194,6 +199,9 @@ fn produce(
     Ok(())
 }
 
+/// What a worker made of a chunk: each item with what was prepared for it.
+type Done<P> = Vec<(Processed, Option<P>)>;
+
 /// Items of a batch a worker takes at a time.
 const WORK_CHUNK: usize = 4;
 
@@ -206,9 +214,9 @@ fn extract_batch<P: Send>(
     prepare: &(dyn Fn(&Loaded, &Extraction) -> P + Sync),
 ) -> Vec<(Processed, Option<P>)> {
     let len = batch.len();
-    let threads = std::env::var("CONCORD_XT").ok().and_then(|v| v.parse().ok()).unwrap_or(std::thread::available_parallelism()
+    let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
-        .min(8))
+        .min(8)
         .min(len.div_ceil(WORK_CHUNK))
         .max(1);
     let mut chunks = Vec::with_capacity(len.div_ceil(WORK_CHUNK));
@@ -237,8 +245,7 @@ fn extract_batch<P: Send>(
         }
         done
     };
-    let mut slots: Vec<Option<Vec<(Processed, Option<P>)>>> =
-        (0..chunk_count).map(|_| None).collect();
+    let mut slots: Vec<Option<Done<P>>> = (0..chunk_count).map(|_| None).collect();
     std::thread::scope(|scope| {
         let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
         let mine = work();
@@ -304,4 +311,106 @@ fn unconverted(input: String) -> InputError {
         input,
         "the HTML page could not be converted (please report this input)",
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::RuleSet;
+
+    fn input_args(inputs: Vec<String>) -> InputArgs {
+        InputArgs {
+            inputs,
+            urls: None,
+            concurrency: 1,
+            delay: 0.0,
+            timeout: 1.0,
+            max_body: 1 << 20,
+            ignore_robots: false,
+        }
+    }
+
+    #[test]
+    fn results_come_in_input_order_with_what_was_prepared() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let path = dir.path().join("news.jsonl");
+        // More lines than a batch, a blank line and a broken one among them.
+        let mut lines = Vec::new();
+        for i in 0..(BATCH * 2 + 7) {
+            match i {
+                3 => lines.push(String::new()),
+                300 => lines.push("{not json".to_string()),
+                _ => lines.push(format!(
+                    r#"{{"id":"a{i}","title":"T{i}","text":"Acme paid ${i} million to Beta Corp."}}"#
+                )),
+            }
+        }
+        std::fs::write(&path, lines.join("\n")).expect("write the input");
+        let extractor = Extractor::new(&RuleSet::embedded()).expect("built-in rules");
+        let stop = AtomicBool::new(false);
+        let mut seen = Vec::new();
+        let prepare = |loaded: &Loaded, extraction: &Extraction| {
+            format!("{} {}", loaded.article.id, extraction.money.len())
+        };
+        run_prepared(
+            &input_args(vec![path.display().to_string()]),
+            &extractor,
+            &stop,
+            &prepare,
+            &mut |processed, prepared| {
+                match processed {
+                    Processed::Article(loaded, extraction) => {
+                        assert_eq!(
+                            prepared,
+                            Some(format!("{} {}", loaded.article.id, extraction.money.len()))
+                        );
+                        let number = loaded.article.input.rsplit(':').next();
+                        let number: usize = number.and_then(|n| n.parse().ok()).unwrap_or(0);
+                        assert_eq!(loaded.raw.body, lines[number - 1]);
+                        seen.push(loaded.article.input);
+                    }
+                    Processed::Failed(err) => {
+                        assert!(prepared.is_none());
+                        assert!(err.reason.starts_with("invalid JSON"), "{err}");
+                        seen.push(err.input);
+                    }
+                }
+                ControlFlow::Continue(())
+            },
+        )
+        .expect("the run");
+        let expected: Vec<String> = (0..lines.len())
+            .filter(|&i| i != 3)
+            .map(|i| format!("{}:{}", path.display(), i + 1))
+            .collect();
+        assert_eq!(seen, expected);
+    }
+
+    #[test]
+    fn a_sink_that_breaks_stops_the_run() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let path = dir.path().join("news.jsonl");
+        let lines: Vec<String> = (0..BATCH * 8)
+            .map(|i| format!(r#"{{"id":"b{i}","text":"Quiet day number {i}."}}"#))
+            .collect();
+        std::fs::write(&path, lines.join("\n")).expect("write the input");
+        let extractor = Extractor::new(&RuleSet::embedded()).expect("built-in rules");
+        let stop = AtomicBool::new(false);
+        let mut taken = 0;
+        run(
+            &input_args(vec![path.display().to_string()]),
+            &extractor,
+            &stop,
+            &mut |_| {
+                taken += 1;
+                if taken == 10 {
+                    ControlFlow::Break(())
+                } else {
+                    ControlFlow::Continue(())
+                }
+            },
+        )
+        .expect("the run");
+        assert_eq!(taken, 10);
+    }
 }

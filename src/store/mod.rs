@@ -17,9 +17,16 @@
 //!   are not indexed as claim documents, so a republished wire story does not count twice;
 //! - otherwise [`PutStatus::Ingested`].
 //!
-//! Writes are committed every [`DEFAULT_COMMIT_EVERY`] articles and by [`StoreWriter::commit`]
-//! or [`StoreWriter::finish`]; a crash loses at most the uncommitted batch (tantivy commits
-//! are atomic). Dropping a writer without committing discards the uncommitted batch.
+//! Writes are committed every [`DEFAULT_COMMIT_EVERY`] articles (and, when set with
+//! [`StoreWriter::set_commit_interval`], once that much time has passed since the last
+//! commit; `concord ingest` commits every [`DEFAULT_COMMIT_INTERVAL`]) and by
+//! [`StoreWriter::commit`] or [`StoreWriter::finish`]; a crash loses at most the uncommitted
+//! batch (tantivy commits are atomic). Dropping a writer without committing discards the
+//! uncommitted batch. Few commits make few segments, so a bulk ingest ends without a merge.
+//!
+//! The documents of an article can be built on other threads ([`StoreWriter::doc_builder`],
+//! [`DocBuilder::prepare`]) and handed to [`StoreWriter::put_prepared`], which only decides
+//! what the article is and indexes them.
 
 pub mod facets;
 pub mod fx;
@@ -47,7 +54,9 @@ use schema::{Fields, DOC_ARTICLE, DOC_CLAIM, SCHEMA_VERSION};
 pub const META_FILE: &str = "concord.json";
 /// Articles put between automatic commits.
 pub const DEFAULT_COMMIT_EVERY: usize = 50_000;
-/// Longest time between automatic commits while articles are being put.
+/// Longest time between automatic commits while articles are being put, for bulk ingests
+/// (`concord ingest --commit-secs`); a writer commits by time only when told
+/// ([`StoreWriter::set_commit_interval`]).
 pub const DEFAULT_COMMIT_INTERVAL: Duration = Duration::from_secs(5);
 /// Operations (adds and deletes) handed to tantivy's indexing threads at once: one channel
 /// message per batch instead of per document.
@@ -171,14 +180,7 @@ impl Store {
         std::fs::create_dir_all(dir).map_err(|e| other(dir, e))?;
         write_meta(dir, SCHEMA_VERSION)?;
         let fields = Fields::build();
-        let mut settings = tantivy::IndexSettings::default();
-        if std::env::var("CONCORD_DS").is_ok_and(|v| v == "none") {
-            settings.docstore_compression = tantivy::store::Compressor::None;
-        }
-        if let Some(b) = std::env::var("CONCORD_DB").ok().and_then(|v| v.parse().ok()) {
-            settings.docstore_blocksize = b;
-        }
-        let index = Index::builder().settings(settings).schema(fields.schema.clone()).create_in_dir(dir).map_err(|e| other(dir, e))?;
+        let index = Index::create_in_dir(dir, fields.schema.clone()).map_err(|e| other(dir, e))?;
         schema::register_tokenizers(&index);
         Ok(Store {
             dir: dir.to_path_buf(),
@@ -222,11 +224,7 @@ impl Store {
     /// Takes the writer lock ([`StoreError::Locked`] when another writer holds it) with
     /// [`WRITER_THREADS`] threads and [`WRITER_MEMORY_BYTES`] of memory.
     pub fn writer(&self) -> Result<StoreWriter, StoreError> {
-        // TEMP knobs for measuring.
-        let knob = |name: &str, default: usize| {
-            std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
-        };
-        self.writer_with(knob("CONCORD_WT", WRITER_THREADS), knob("CONCORD_WM", WRITER_MEMORY_BYTES))
+        self.writer_with(WRITER_THREADS, WRITER_MEMORY_BYTES)
     }
 
     /// Takes the writer lock with the given thread count and overall memory budget
@@ -259,7 +257,7 @@ impl Store {
             },
             known,
             commit_every: DEFAULT_COMMIT_EVERY,
-            commit_interval: Some(DEFAULT_COMMIT_INTERVAL),
+            commit_interval: None,
             last_commit: Instant::now(),
             pending: 0,
             batch: Vec::with_capacity(BATCH_OPERATIONS),
@@ -504,7 +502,8 @@ impl DocBuilder {
         let docs = if unchanged || article.id.trim().is_empty() {
             None
         } else {
-            self.docs(article, extraction, raw, content, text, None).ok()
+            self.docs(article, extraction, raw, content, text, None)
+                .ok()
         };
         PreparedArticle {
             content_hash: content,
@@ -524,8 +523,15 @@ impl DocBuilder {
         duplicate_of: Option<&str>,
     ) -> Result<ArticleDocs, StoreError> {
         let published = article.published.as_deref().and_then(parse_date);
-        let article_doc =
-            self.article_doc(article, extraction, raw, content, text, duplicate_of, published)?;
+        let article_doc = self.article_doc(
+            article,
+            extraction,
+            raw,
+            content,
+            text,
+            duplicate_of,
+            published,
+        )?;
         // Claims live in their own documents, except for duplicates, which have none.
         let mut claims = Vec::new();
         if duplicate_of.is_none() {
