@@ -114,53 +114,52 @@ pub fn ingest(args: &IngestArgs, global: &Global) -> anyhow::Result<(Summary, bo
         &extractor,
         &stop,
         &prepare,
-        &mut |processed, prepared| {
-            let line = match processed {
-                Processed::Failed(err) => {
-                    summary.failed += 1;
-                    if !args.json {
-                        progress.suspend(|| eprintln!("concord: failed: {err}"));
-                    }
-                    serde_json::json!({"input": err.input, "status": "failed", "error": err.reason})
+        &mut |processed, prepared| match processed {
+            Processed::Failed(err) => {
+                summary.failed += 1;
+                if !args.json {
+                    progress.suspend(|| eprintln!("concord: failed: {err}"));
                 }
-                Processed::Article(loaded, extraction) => {
-                    let put =
-                        writer.put_prepared(&loaded.article, &extraction, &loaded.raw, prepared);
-                    let status = match put {
-                        Ok(status) => status,
-                        Err(err) => {
-                            store_error = Some(err.into());
-                            return ControlFlow::Break(());
-                        }
-                    };
-                    let (name, duplicate_of) = match &status {
-                        PutStatus::Ingested => ("ingested", None),
-                        PutStatus::Unchanged => ("unchanged", None),
-                        PutStatus::Replaced => ("replaced", None),
-                        PutStatus::Duplicate(first) => ("duplicate", Some(first.clone())),
-                    };
-                    match status {
-                        PutStatus::Ingested => summary.ingested += 1,
-                        PutStatus::Unchanged => summary.unchanged += 1,
-                        PutStatus::Replaced => summary.replaced += 1,
-                        PutStatus::Duplicate(_) => summary.duplicates += 1,
-                    }
-                    progress.inc(1);
-                    let mut line = serde_json::json!({
-                        "input": loaded.article.input,
-                        "id": loaded.article.id,
-                        "status": name,
-                    });
-                    if let Some(first) = duplicate_of {
-                        line["duplicate_of"] = serde_json::Value::String(first);
-                    }
-                    line
-                }
-            };
-            if args.json && writeln!(out, "{line}").is_err() {
-                return ControlFlow::Break(());
+                let line = StatusLine {
+                    input: &err.input,
+                    id: None,
+                    status: "failed",
+                    duplicate_of: None,
+                    error: Some(&err.reason),
+                };
+                write_status(&mut out, args.json, &line)
             }
-            ControlFlow::Continue(())
+            Processed::Article(loaded, extraction) => {
+                let put = writer.put_prepared(&loaded.article, &extraction, &loaded.raw, prepared);
+                let status = match put {
+                    Ok(status) => status,
+                    Err(err) => {
+                        store_error = Some(err.into());
+                        return ControlFlow::Break(());
+                    }
+                };
+                let (name, duplicate_of) = match &status {
+                    PutStatus::Ingested => ("ingested", None),
+                    PutStatus::Unchanged => ("unchanged", None),
+                    PutStatus::Replaced => ("replaced", None),
+                    PutStatus::Duplicate(first) => ("duplicate", Some(first.as_str())),
+                };
+                match status {
+                    PutStatus::Ingested => summary.ingested += 1,
+                    PutStatus::Unchanged => summary.unchanged += 1,
+                    PutStatus::Replaced => summary.replaced += 1,
+                    PutStatus::Duplicate(_) => summary.duplicates += 1,
+                }
+                progress.inc(1);
+                let line = StatusLine {
+                    input: &loaded.article.input,
+                    id: Some(&loaded.article.id),
+                    status: name,
+                    duplicate_of,
+                    error: None,
+                };
+                write_status(&mut out, args.json, &line)
+            }
         },
     )?;
     // Commit what was stored, even after an error or an interruption.
@@ -174,6 +173,33 @@ pub fn ingest(args: &IngestArgs, global: &Global) -> anyhow::Result<(Summary, bo
     committed?;
     let interrupted = stop.load(Ordering::SeqCst);
     Ok((summary, interrupted))
+}
+
+/// One `--json` line of `concord ingest`.
+#[derive(serde::Serialize)]
+struct StatusLine<'a> {
+    input: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<&'a str>,
+    status: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    duplicate_of: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a str>,
+}
+
+/// Writes the line with `--json`; breaks when standard output is closed.
+fn write_status(out: &mut dyn Write, json: bool, line: &StatusLine) -> ControlFlow<()> {
+    if !json {
+        return ControlFlow::Continue(());
+    }
+    let written = serde_json::to_writer(&mut *out, line)
+        .map_err(std::io::Error::other)
+        .and_then(|()| out.write_all(b"\n"));
+    if written.is_err() {
+        return ControlFlow::Break(());
+    }
+    ControlFlow::Continue(())
 }
 
 /// The commit interval for `--commit-secs` (none for 0, or for a value that is not a
