@@ -5,6 +5,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use concord::commands::{self, Global};
 
+/// mimalloc instead of the system allocator: the pipeline allocates on one thread and frees
+/// on another all the time, which the system allocator serves slowly.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// concord: extract monetary claims from news articles, index them, search them, and flag
 /// contradictions between sources.
 #[derive(Debug, Parser)]

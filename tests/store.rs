@@ -364,3 +364,81 @@ fn empty_index_has_empty_stats_and_iterators() {
     assert_eq!(reader.iter_articles().count(), 0);
     assert!(reader.get("anything").unwrap().is_none());
 }
+
+#[test]
+fn commits_by_time_when_an_interval_is_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open_or_create(dir.path()).unwrap();
+    let mut writer = store.writer().unwrap();
+    writer.set_commit_every(0);
+    // Without an interval nothing is committed automatically.
+    let a = article("t0", "S", "2020-01-01", "T", "text zero");
+    writer.put(&a, &Extraction::default(), &raw(&a)).unwrap();
+    assert_eq!(writer.pending(), 1);
+    // An interval that has always passed commits at the next put.
+    writer.set_commit_interval(Some(std::time::Duration::ZERO));
+    let b = article("t1", "S", "2020-01-01", "T", "text one");
+    writer.put(&b, &Extraction::default(), &raw(&b)).unwrap();
+    assert_eq!(writer.pending(), 0);
+    drop(writer);
+    let reader = store.reader().unwrap();
+    assert_eq!(reader.stats().unwrap().articles, 2);
+}
+
+/// Puts a sequence (new, duplicate text under another id, unchanged, replaced) with plain
+/// `put` or with documents prepared beforehand, and returns the statuses and what a reader
+/// then finds.
+fn put_sequence(prepared: bool) -> (Vec<PutStatus>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open_or_create(dir.path()).unwrap();
+    let (a, e) = twitter_article();
+    let mut copy = a.clone();
+    copy.id = "mirror-9".into();
+    copy.source = Some("Mirror".into());
+    let mut changed = a.clone();
+    changed.text = "Twitter owes Amazon Web Services $80 million, a correction says.".into();
+    let mut writer = store.writer().unwrap();
+    writer.set_party_names(aliases());
+    // The first article is stored before the builder is made: the builder skips its
+    // documents when it comes again unchanged.
+    writer.put(&a, &e, &raw(&a)).unwrap();
+    let builder = writer.doc_builder();
+    let mut statuses = Vec::new();
+    for (article, extraction) in [(&copy, &e), (&a, &e), (&changed, &e), (&changed, &e)] {
+        let raw = raw(article);
+        let status = if prepared {
+            let docs = builder.prepare(article, extraction, &raw);
+            writer.put_prepared(article, extraction, &raw, Some(docs))
+        } else {
+            writer.put(article, extraction, &raw)
+        };
+        statuses.push(status.unwrap());
+    }
+    writer.finish().unwrap();
+    let reader = store.reader().unwrap();
+    let stats = reader.stats().unwrap();
+    let mut found = format!(
+        "articles {} claims {} by party {:?}\n",
+        stats.articles, stats.claims, stats.claims_by_party
+    );
+    for id in ["ledger-1", "mirror-9", "ledger-1#1", "ledger-1#2"] {
+        found.push_str(&format!("{id}: {:?}\n", reader.get(id).unwrap()));
+    }
+    (statuses, found)
+}
+
+#[test]
+fn prepared_documents_store_what_put_stores() {
+    let (statuses, found) = put_sequence(true);
+    assert_eq!(
+        statuses,
+        vec![
+            PutStatus::Duplicate("ledger-1".into()),
+            PutStatus::Unchanged,
+            PutStatus::Replaced,
+            PutStatus::Unchanged,
+        ]
+    );
+    assert!(found.starts_with("articles 2 claims 1 "), "{found}");
+    assert_eq!((statuses, found), put_sequence(false));
+}

@@ -89,8 +89,68 @@ pub fn expand_paths(paths: &[PathBuf]) -> Vec<Result<PathBuf, InputError>> {
     out
 }
 
+/// What reading a file yields: an item, or a JSON line whose parsing is left to the caller,
+/// so that many lines can be parsed in parallel ([`Unparsed::into_item`]).
+#[derive(Debug)]
+pub enum Unparsed {
+    /// An item already made (an article, a page to convert, a failure).
+    Item(Item),
+    /// One line of a JSON lines input, not parsed yet.
+    JsonLine(JsonLine),
+}
+
+impl Unparsed {
+    /// The input this came from.
+    pub fn input(&self) -> &str {
+        match self {
+            Unparsed::Item(item) => item.input(),
+            Unparsed::JsonLine(line) => &line.input,
+        }
+    }
+
+    /// The item: parses a JSON line, passes anything else through.
+    pub fn into_item(self) -> Item {
+        match self {
+            Unparsed::Item(item) => item,
+            Unparsed::JsonLine(line) => line.parse(),
+        }
+    }
+}
+
+/// One non-blank line of a JSON lines input, trimmed, with its place (`path:line`).
+#[derive(Debug)]
+pub struct JsonLine {
+    /// Where the line is: `path:number` (numbers count from 1, blank lines included).
+    pub input: String,
+    /// The line's bytes, without surrounding ASCII white space.
+    pub bytes: Vec<u8>,
+}
+
+impl JsonLine {
+    /// Parses the line into an article (the line's text is kept as its raw input) or a failure.
+    pub fn parse(self) -> Item {
+        let JsonLine { input, bytes } = self;
+        match String::from_utf8(bytes) {
+            Err(_) => Item::Failed(InputError::new(input, "not valid UTF-8 text")),
+            Ok(text) => match serde_json::from_str::<Value>(&text) {
+                Err(err) => Item::Failed(InputError::new(input, format!("invalid JSON: {err}"))),
+                Ok(value) => article_from_json_with_raw(&input, value, text),
+            },
+        }
+    }
+}
+
 /// Reads one file and hands each article (or failure) in it to `sink`, streaming JSON lines.
 pub fn read_file(path: &Path, sink: &mut dyn FnMut(Item) -> ControlFlow<()>) -> ControlFlow<()> {
+    read_file_unparsed(path, &mut |unparsed| sink(unparsed.into_item()))
+}
+
+/// Like [`read_file`], but hands on the lines of a JSON lines file unparsed.
+pub fn read_file_unparsed(
+    path: &Path,
+    unparsed_sink: &mut dyn FnMut(Unparsed) -> ControlFlow<()>,
+) -> ControlFlow<()> {
+    let sink = &mut |item: Item| unparsed_sink(Unparsed::Item(item));
     let input = path.display().to_string();
     if !path.exists() {
         return sink(Item::Failed(InputError::new(
@@ -120,7 +180,7 @@ pub fn read_file(path: &Path, sink: &mut dyn FnMut(Item) -> ControlFlow<()>) -> 
     };
     let mut reader = BufReader::with_capacity(256 * 1024, reader);
     if format == Format::JsonLines {
-        return read_json_lines(&input, &mut reader, sink);
+        return read_json_lines(&input, &mut reader, unparsed_sink);
     }
     let mut bytes = Vec::new();
     if let Err(err) = reader.read_to_end(&mut bytes) {
@@ -158,6 +218,14 @@ pub fn read_file(path: &Path, sink: &mut dyn FnMut(Item) -> ControlFlow<()>) -> 
 
 /// Reads standard input: JSON lines when its first non-blank byte is `{`, else one text article.
 pub fn read_stdin(sink: &mut dyn FnMut(Item) -> ControlFlow<()>) -> ControlFlow<()> {
+    read_stdin_unparsed(&mut |unparsed| sink(unparsed.into_item()))
+}
+
+/// Like [`read_stdin`], but hands on JSON lines unparsed.
+pub fn read_stdin_unparsed(
+    unparsed_sink: &mut dyn FnMut(Unparsed) -> ControlFlow<()>,
+) -> ControlFlow<()> {
+    let sink = &mut |item: Item| unparsed_sink(Unparsed::Item(item));
     let stdin = std::io::stdin();
     let mut reader = BufReader::with_capacity(256 * 1024, stdin.lock());
     let first = loop {
@@ -183,7 +251,7 @@ pub fn read_stdin(sink: &mut dyn FnMut(Item) -> ControlFlow<()>) -> ControlFlow<
             "-",
             "standard input is empty",
         ))),
-        Some(b'{') => read_json_lines("-", &mut reader, sink),
+        Some(b'{') => read_json_lines("-", &mut reader, unparsed_sink),
         Some(_) => {
             let mut bytes = Vec::new();
             if let Err(err) = reader.read_to_end(&mut bytes) {
@@ -210,36 +278,31 @@ fn looks_binary(bytes: &[u8]) -> bool {
 fn read_json_lines(
     input: &str,
     reader: &mut dyn BufRead,
-    sink: &mut dyn FnMut(Item) -> ControlFlow<()>,
+    sink: &mut dyn FnMut(Unparsed) -> ControlFlow<()>,
 ) -> ControlFlow<()> {
     let mut line = Vec::new();
     let mut number = 0usize;
     loop {
         line.clear();
         number += 1;
-        let here = format!("{input}:{number}");
         match reader.read_until(b'\n', &mut line) {
             Ok(0) => return ControlFlow::Continue(()),
             Ok(_) => {}
             Err(err) => {
-                return sink(Item::Failed(InputError::new(
-                    here,
+                return sink(Unparsed::Item(Item::Failed(InputError::new(
+                    format!("{input}:{number}"),
                     format!("cannot read: {err}"),
-                )))
+                ))))
             }
         }
         let trimmed = line.trim_ascii();
         if trimmed.is_empty() {
             continue;
         }
-        let item = match std::str::from_utf8(trimmed) {
-            Err(_) => Item::Failed(InputError::new(here, "not valid UTF-8 text")),
-            Ok(text) => match serde_json::from_str::<Value>(text) {
-                Err(err) => Item::Failed(InputError::new(here, format!("invalid JSON: {err}"))),
-                Ok(value) => article_from_json(&here, value, text),
-            },
-        };
-        sink(item)?;
+        sink(Unparsed::JsonLine(JsonLine {
+            input: format!("{input}:{number}"),
+            bytes: trimmed.to_vec(),
+        }))?;
     }
 }
 
@@ -324,6 +387,11 @@ fn split_authors(s: &str) -> Vec<String> {
 
 /// Builds an article from one JSON object. `raw` is the object's text, kept as the raw input.
 pub fn article_from_json(input: &str, value: Value, raw: &str) -> Item {
+    article_from_json_with_raw(input, value, raw.to_string())
+}
+
+/// [`article_from_json`] taking the raw text by value.
+fn article_from_json_with_raw(input: &str, value: Value, raw: String) -> Item {
     let Value::Object(mut map) = value else {
         return Item::Failed(InputError::new(
             input,
@@ -375,7 +443,7 @@ pub fn article_from_json(input: &str, value: Value, raw: &str) -> Item {
         article,
         RawInput {
             format: format.to_string(),
-            body: raw.to_string(),
+            body: raw,
         },
     )
 }
@@ -555,6 +623,51 @@ mod tests {
         assert!(loaded.article.text.contains("north quay started on Monday"));
         assert_eq!(loaded.raw.format, "html");
         assert_eq!(loaded.raw.body, page);
+    }
+
+    #[test]
+    fn json_lines_are_handed_on_unparsed_and_parse_as_read_file_reads_them() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let path = dir.path().join("news.jsonl");
+        let content =
+            "  {\"id\":\"j1\",\"title\":\" T \",\"text\":\"Body one.\",\"desk\":\"x\"}\r\n\n[1]\n\
+                       {\"text\":\"Body \\u00e9.\"}\n";
+        std::fs::write(&path, content).expect("write the input");
+        let mut unparsed = Vec::new();
+        let flow = read_file_unparsed(&path, &mut |item| {
+            unparsed.push(item);
+            ControlFlow::Continue(())
+        });
+        assert!(flow.is_continue());
+        let here = path.display().to_string();
+        let lines: Vec<(String, Vec<u8>)> = unparsed
+            .iter()
+            .filter_map(|u| match u {
+                Unparsed::JsonLine(line) => Some((line.input.clone(), line.bytes.clone())),
+                Unparsed::Item(_) => None,
+            })
+            .collect();
+        assert_eq!(lines.len(), 3);
+        assert_eq!(lines[0].0, format!("{here}:1"));
+        assert!(lines[0].1.starts_with(b"{") && lines[0].1.ends_with(b"}"));
+        assert_eq!(lines[1].0, format!("{here}:3"));
+        assert_eq!(lines[2].0, format!("{here}:4"));
+        let mut read = Vec::new();
+        let _ = read_file(&path, &mut |item| {
+            read.push(format!("{item:?}"));
+            ControlFlow::Continue(())
+        });
+        let parsed: Vec<String> = unparsed
+            .into_iter()
+            .map(|u| format!("{:?}", u.into_item()))
+            .collect();
+        assert_eq!(parsed, read);
+        assert!(parsed[0].contains("raw: RawInput"), "{}", parsed[0]);
+        assert!(
+            parsed[1].contains("expected a JSON object"),
+            "{}",
+            parsed[1]
+        );
     }
 
     #[test]

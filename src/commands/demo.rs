@@ -67,7 +67,8 @@ pub fn run(args: &DemoArgs, global: &Global) -> anyhow::Result<ExitCode> {
             ignore_robots: false,
         },
         json: false,
-        commit_every: 5000,
+        commit_every: crate::store::DEFAULT_COMMIT_EVERY,
+        commit_secs: crate::store::DEFAULT_COMMIT_INTERVAL.as_secs_f64(),
     };
     let (summary, _) = ingest::ingest(&ingest_args, global)?;
     println!("   {}", summary.line());

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::pipeline::{self, InputArgs, Processed};
 use super::Global;
+use crate::acquire::Loaded;
 use crate::model::{Article, Extraction};
 
 /// Options of `concord extract`.
@@ -44,33 +45,47 @@ pub fn run(args: &ExtractArgs, global: &Global) -> anyhow::Result<ExitCode> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut failed = 0usize;
-    pipeline::run(&args.input, &extractor, &stop, &mut |processed| {
-        let written = match processed {
-            Processed::Failed(err) => {
-                failed += 1;
-                eprintln!("concord: failed: {err}");
-                Ok(())
-            }
-            Processed::Article(loaded, extraction) => {
-                if args.json {
-                    let line = ArticleLine {
-                        article: &loaded.article,
-                        extraction: &extraction,
-                    };
-                    serde_json::to_writer(&mut out, &line)
-                        .map_err(std::io::Error::other)
-                        .and_then(|()| out.write_all(b"\n"))
-                } else {
-                    write_summary(&mut out, &loaded.article, &extraction)
-                }
-            }
+    // Each article's output is written on the extraction threads; the sink only copies it out.
+    let render = |loaded: &Loaded, extraction: &Extraction| -> Vec<u8> {
+        let mut bytes = Vec::with_capacity(loaded.article.text.len() * 2 + 1024);
+        let written = if args.json {
+            let line = ArticleLine {
+                article: &loaded.article,
+                extraction,
+            };
+            serde_json::to_writer(&mut bytes, &line)
+                .map_err(std::io::Error::other)
+                .and_then(|()| bytes.write_all(b"\n"))
+        } else {
+            write_summary(&mut bytes, &loaded.article, extraction)
         };
-        // A closed pipe (`concord extract ... | head`) ends the run quietly.
+        // Writing to memory fails only when serialisation does; such an article prints nothing.
         if written.is_err() {
-            return ControlFlow::Break(());
+            bytes.clear();
         }
-        ControlFlow::Continue(())
-    })?;
+        bytes
+    };
+    pipeline::run_prepared(
+        &args.input,
+        &extractor,
+        &stop,
+        &render,
+        &mut |processed, rendered| {
+            let written = match processed {
+                Processed::Failed(err) => {
+                    failed += 1;
+                    eprintln!("concord: failed: {err}");
+                    Ok(())
+                }
+                Processed::Article(..) => out.write_all(rendered.as_deref().unwrap_or_default()),
+            };
+            // A closed pipe (`concord extract ... | head`) ends the run quietly.
+            if written.is_err() {
+                return ControlFlow::Break(());
+            }
+            ControlFlow::Continue(())
+        },
+    )?;
     let _ = out.flush();
     Ok(if failed > 0 {
         ExitCode::FAILURE

@@ -4,14 +4,17 @@ use std::io::Write;
 use std::ops::ControlFlow;
 use std::process::ExitCode;
 use std::sync::atomic::Ordering;
+use std::time::Duration;
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::pipeline::{self, InputArgs, Processed};
 use super::Global;
+use crate::acquire::Loaded;
+use crate::model::Extraction;
 use crate::store::fx::FxTable;
-use crate::store::{PutStatus, Store, StoreWriter};
+use crate::store::{PutStatus, Store, StoreWriter, DEFAULT_COMMIT_EVERY, DEFAULT_COMMIT_INTERVAL};
 
 /// Options of `concord ingest`.
 #[derive(Debug, Clone, clap::Args)]
@@ -22,9 +25,14 @@ pub struct IngestArgs {
     /// One JSON line per input item: `input`, `id`, `status` and, on failure, `error`.
     #[arg(long)]
     pub json: bool,
-    /// Commit to the index after this many articles (and always at the end).
-    #[arg(long, default_value_t = 5000)]
+    /// Commit to the index after this many articles, or earlier by `--commit-secs`, and
+    /// always at the end (0: not by count).
+    #[arg(long, default_value_t = DEFAULT_COMMIT_EVERY)]
     pub commit_every: usize,
+    /// Commit to the index when this many seconds have passed since the last commit and an
+    /// article is stored (0: not by time).
+    #[arg(long, default_value_t = DEFAULT_COMMIT_INTERVAL.as_secs_f64())]
+    pub commit_secs: f64,
 }
 
 /// Counts of what an ingest did.
@@ -81,6 +89,13 @@ pub fn ingest(args: &IngestArgs, global: &Global) -> anyhow::Result<(Summary, bo
     let mut writer = store.writer()?;
     writer.set_party_names(global.party_names()?);
     writer.set_fx(FxTable::from_rules(&global.rule_set()?)?);
+    writer.set_commit_every(args.commit_every);
+    writer.set_commit_interval(commit_interval(args.commit_secs));
+    // Documents are built on the extraction threads; the writer only decides and indexes.
+    let builder = writer.doc_builder();
+    let prepare = |loaded: &Loaded, extraction: &Extraction| {
+        builder.prepare(&loaded.article, extraction, &loaded.raw)
+    };
     let stop = pipeline::interrupt_flag();
     let progress = ProgressBar::new_spinner();
     progress.set_style(
@@ -91,21 +106,32 @@ pub fn ingest(args: &IngestArgs, global: &Global) -> anyhow::Result<(Summary, bo
         progress.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
     let mut summary = Summary::default();
-    let mut since_commit = 0usize;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut store_error: Option<anyhow::Error> = None;
-    pipeline::run(&args.input, &extractor, &stop, &mut |processed| {
-        let line = match processed {
+    pipeline::run_prepared(
+        &args.input,
+        &extractor,
+        &stop,
+        &prepare,
+        &mut |processed, prepared| match processed {
             Processed::Failed(err) => {
                 summary.failed += 1;
                 if !args.json {
                     progress.suspend(|| eprintln!("concord: failed: {err}"));
                 }
-                serde_json::json!({"input": err.input, "status": "failed", "error": err.reason})
+                let line = StatusLine {
+                    input: &err.input,
+                    id: None,
+                    status: "failed",
+                    duplicate_of: None,
+                    error: Some(&err.reason),
+                };
+                write_status(&mut out, args.json, &line)
             }
             Processed::Article(loaded, extraction) => {
-                let status = match writer.put(&loaded.article, &extraction, &loaded.raw) {
+                let put = writer.put_prepared(&loaded.article, &extraction, &loaded.raw, prepared);
+                let status = match put {
                     Ok(status) => status,
                     Err(err) => {
                         store_error = Some(err.into());
@@ -116,7 +142,7 @@ pub fn ingest(args: &IngestArgs, global: &Global) -> anyhow::Result<(Summary, bo
                     PutStatus::Ingested => ("ingested", None),
                     PutStatus::Unchanged => ("unchanged", None),
                     PutStatus::Replaced => ("replaced", None),
-                    PutStatus::Duplicate(first) => ("duplicate", Some(first.clone())),
+                    PutStatus::Duplicate(first) => ("duplicate", Some(first.as_str())),
                 };
                 match status {
                     PutStatus::Ingested => summary.ingested += 1,
@@ -125,30 +151,17 @@ pub fn ingest(args: &IngestArgs, global: &Global) -> anyhow::Result<(Summary, bo
                     PutStatus::Duplicate(_) => summary.duplicates += 1,
                 }
                 progress.inc(1);
-                since_commit += 1;
-                if since_commit >= args.commit_every {
-                    if let Err(err) = writer.commit() {
-                        store_error = Some(err.into());
-                        return ControlFlow::Break(());
-                    }
-                    since_commit = 0;
-                }
-                let mut line = serde_json::json!({
-                    "input": loaded.article.input,
-                    "id": loaded.article.id,
-                    "status": name,
-                });
-                if let Some(first) = duplicate_of {
-                    line["duplicate_of"] = serde_json::Value::String(first);
-                }
-                line
+                let line = StatusLine {
+                    input: &loaded.article.input,
+                    id: Some(&loaded.article.id),
+                    status: name,
+                    duplicate_of,
+                    error: None,
+                };
+                write_status(&mut out, args.json, &line)
             }
-        };
-        if args.json && writeln!(out, "{line}").is_err() {
-            return ControlFlow::Break(());
-        }
-        ControlFlow::Continue(())
-    })?;
+        },
+    )?;
     // Commit what was stored, even after an error or an interruption.
     let committed = commit(&mut writer);
     progress.finish_and_clear();
@@ -160,6 +173,41 @@ pub fn ingest(args: &IngestArgs, global: &Global) -> anyhow::Result<(Summary, bo
     committed?;
     let interrupted = stop.load(Ordering::SeqCst);
     Ok((summary, interrupted))
+}
+
+/// One `--json` line of `concord ingest`.
+#[derive(serde::Serialize)]
+struct StatusLine<'a> {
+    input: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<&'a str>,
+    status: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    duplicate_of: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a str>,
+}
+
+/// Writes the line with `--json`; breaks when standard output is closed.
+fn write_status(out: &mut dyn Write, json: bool, line: &StatusLine) -> ControlFlow<()> {
+    if !json {
+        return ControlFlow::Continue(());
+    }
+    let written = serde_json::to_writer(&mut *out, line)
+        .map_err(std::io::Error::other)
+        .and_then(|()| out.write_all(b"\n"));
+    if written.is_err() {
+        return ControlFlow::Break(());
+    }
+    ControlFlow::Continue(())
+}
+
+/// The commit interval for `--commit-secs` (none for 0, or for a value that is not a
+/// positive number of seconds).
+fn commit_interval(secs: f64) -> Option<Duration> {
+    Duration::try_from_secs_f64(secs)
+        .ok()
+        .filter(|interval| !interval.is_zero())
 }
 
 fn commit(writer: &mut StoreWriter) -> anyhow::Result<()> {

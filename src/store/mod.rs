@@ -17,9 +17,16 @@
 //!   are not indexed as claim documents, so a republished wire story does not count twice;
 //! - otherwise [`PutStatus::Ingested`].
 //!
-//! Writes are committed every [`DEFAULT_COMMIT_EVERY`] articles and by [`StoreWriter::commit`]
-//! or [`StoreWriter::finish`]; a crash loses at most the uncommitted batch (tantivy commits
-//! are atomic). Dropping a writer without committing discards the uncommitted batch.
+//! Writes are committed every [`DEFAULT_COMMIT_EVERY`] articles (and, when set with
+//! [`StoreWriter::set_commit_interval`], once that much time has passed since the last
+//! commit; `concord ingest` commits every [`DEFAULT_COMMIT_INTERVAL`]) and by
+//! [`StoreWriter::commit`] or [`StoreWriter::finish`]; a crash loses at most the uncommitted
+//! batch (tantivy commits are atomic). Dropping a writer without committing discards the
+//! uncommitted batch. Few commits make few segments, so a bulk ingest ends without a merge.
+//!
+//! The documents of an article can be built on other threads ([`StoreWriter::doc_builder`],
+//! [`DocBuilder::prepare`]) and handed to [`StoreWriter::put_prepared`], which only decides
+//! what the article is and indexes them.
 
 pub mod facets;
 pub mod fx;
@@ -30,6 +37,7 @@ pub mod schema;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 use tantivy::directory::error::LockError;
@@ -45,7 +53,11 @@ use schema::{Fields, DOC_ARTICLE, DOC_CLAIM, SCHEMA_VERSION};
 /// Name of the concord meta file beside tantivy's `meta.json`.
 pub const META_FILE: &str = "concord.json";
 /// Articles put between automatic commits.
-pub const DEFAULT_COMMIT_EVERY: usize = 5_000;
+pub const DEFAULT_COMMIT_EVERY: usize = 50_000;
+/// Longest time between automatic commits while articles are being put, for bulk ingests
+/// (`concord ingest --commit-secs`); a writer commits by time only when told
+/// ([`StoreWriter::set_commit_interval`]).
+pub const DEFAULT_COMMIT_INTERVAL: Duration = Duration::from_secs(5);
 /// Operations (adds and deletes) handed to tantivy's indexing threads at once: one channel
 /// message per batch instead of per document.
 const BATCH_OPERATIONS: usize = 512;
@@ -236,11 +248,17 @@ impl Store {
         Ok(StoreWriter {
             dir: self.dir.clone(),
             writer,
-            fields: self.fields.clone(),
+            builder: DocBuilder {
+                dir: self.dir.clone(),
+                fields: self.fields.clone(),
+                fx: Arc::new(FxTable::embedded().map_err(|e| other(&self.dir, e))?),
+                party_names: no_aliases(),
+                stored: Arc::default(),
+            },
             known,
-            fx: FxTable::embedded().map_err(|e| other(&self.dir, e))?,
-            party_names: no_aliases(),
             commit_every: DEFAULT_COMMIT_EVERY,
+            commit_interval: None,
+            last_commit: Instant::now(),
             pending: 0,
             batch: Vec::with_capacity(BATCH_OPERATIONS),
         })
@@ -439,117 +457,117 @@ pub fn claim_figure(claim: &Claim) -> Option<f64> {
     }
 }
 
-/// The single writer of an index. Writes become visible and durable at [`StoreWriter::commit`].
-pub struct StoreWriter {
+/// Builds the documents of articles and their claims. Cheap to clone and shared between
+/// threads, so that documents can be built off the writer's thread
+/// ([`StoreWriter::doc_builder`], [`StoreWriter::put_prepared`]).
+#[derive(Clone)]
+pub struct DocBuilder {
     dir: PathBuf,
-    writer: IndexWriter<TantivyDocument>,
     fields: Arc<Fields>,
-    known: Known,
-    fx: FxTable,
+    fx: Arc<FxTable>,
     party_names: PartyNames,
-    commit_every: usize,
-    pending: usize,
-    batch: Vec<UserOperation<TantivyDocument>>,
+    /// Id → content hash of the articles stored when the builder was made: their documents
+    /// are most likely not needed.
+    stored: Arc<HashMap<String, u64>>,
 }
 
-impl StoreWriter {
-    /// Sets the alias lookup used to index party aliases (so that "AWS" finds
-    /// "Amazon Web Services").
-    pub fn set_party_names(&mut self, party_names: PartyNames) {
-        self.party_names = party_names;
-    }
+/// The documents of an article version with its claims, as stored when it is not a duplicate.
+struct ArticleDocs {
+    article: TantivyDocument,
+    claims: Vec<TantivyDocument>,
+}
 
-    /// Sets the exchange-rate table (e.g. from `--rules`).
-    pub fn set_fx(&mut self, fx: FxTable) {
-        self.fx = fx;
-    }
+/// An article's hashes and (usually) documents, made by [`DocBuilder::prepare`] before the
+/// writer decides whether it is new, unchanged, replaced or a duplicate.
+pub struct PreparedArticle {
+    content_hash: u64,
+    text_hash: u64,
+    /// `None` when the article was already stored unchanged, or could not be prepared (the
+    /// writer then builds or rejects it itself).
+    docs: Option<ArticleDocs>,
+}
 
-    /// Sets how many articles are put between automatic commits (0: never automatically).
-    pub fn set_commit_every(&mut self, articles: usize) {
-        self.commit_every = articles;
-    }
-
-    /// Articles put since the last commit.
-    pub fn pending(&self) -> usize {
-        self.pending
-    }
-
-    /// Adds, replaces or skips one article with its extraction and raw input.
-    pub fn put(
-        &mut self,
+impl DocBuilder {
+    /// Hashes an article and builds its documents for the case that it is not a duplicate;
+    /// skips the documents of an article stored unchanged when the builder was made.
+    pub fn prepare(
+        &self,
         article: &Article,
         extraction: &Extraction,
         raw: &RawInput,
-    ) -> Result<PutStatus, StoreError> {
-        if article.id.trim().is_empty() {
-            return Err(StoreError::Invalid(format!(
-                "article from {:?} has no id",
-                article.input
-            )));
-        }
+    ) -> PreparedArticle {
         let content = content_hash(article);
         let text = text_hash(&article.text);
-        let mut status = PutStatus::Ingested;
-        if let Some(old) = self.known.by_id.get(&article.id).copied() {
-            if old.content_hash == content {
-                return Ok(PutStatus::Unchanged);
-            }
-            self.batch.push(UserOperation::Delete(Term::from_field_text(
-                self.fields.article_id,
-                &article.id,
-            )));
-            if self.known.first_by_text.get(&old.text_hash) == Some(&article.id) {
-                self.known.first_by_text.remove(&old.text_hash);
-            }
-            status = PutStatus::Replaced;
-        }
-        let duplicate_of = match self.known.first_by_text.get(&text) {
-            Some(first) if text != EMPTY_TEXT_HASH && first != &article.id => Some(first.clone()),
-            _ => None,
+        let unchanged = self.stored.get(&article.id) == Some(&content);
+        let docs = if unchanged || article.id.trim().is_empty() {
+            None
+        } else {
+            self.docs(article, extraction, raw, content, text, None)
+                .ok()
         };
-        if let (Some(first), PutStatus::Ingested) = (&duplicate_of, &status) {
-            status = PutStatus::Duplicate(first.clone());
+        PreparedArticle {
+            content_hash: content,
+            text_hash: text,
+            docs,
         }
-        self.add_article(
-            article,
-            extraction,
-            raw,
-            content,
-            text,
-            duplicate_of.as_deref(),
-        )?;
-        self.known.by_id.insert(
-            article.id.clone(),
-            KnownArticle {
-                content_hash: content,
-                text_hash: text,
-            },
-        );
-        if duplicate_of.is_none() && text != EMPTY_TEXT_HASH {
-            self.known
-                .first_by_text
-                .entry(text)
-                .or_insert_with(|| article.id.clone());
-        }
-        self.pending += 1;
-        if self.commit_every > 0 && self.pending >= self.commit_every {
-            self.commit()?;
-        }
-        Ok(status)
     }
 
-    fn add_article(
-        &mut self,
+    /// The article document and, unless it is a duplicate, its claim documents.
+    fn docs(
+        &self,
         article: &Article,
         extraction: &Extraction,
         raw: &RawInput,
         content: u64,
         text: u64,
         duplicate_of: Option<&str>,
-    ) -> Result<(), StoreError> {
-        let f = &*self.fields;
+    ) -> Result<ArticleDocs, StoreError> {
         let published = article.published.as_deref().and_then(parse_date);
-        let mut doc = TantivyDocument::new();
+        let article_doc = self.article_doc(
+            article,
+            extraction,
+            raw,
+            content,
+            text,
+            duplicate_of,
+            published,
+        )?;
+        // Claims live in their own documents, except for duplicates, which have none.
+        let mut claims = Vec::new();
+        if duplicate_of.is_none() {
+            claims.reserve_exact(extraction.claims.len());
+            for claim in &extraction.claims {
+                claims.push(self.claim_doc(article, claim, published)?);
+            }
+        }
+        Ok(ArticleDocs {
+            article: article_doc,
+            claims,
+        })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn article_doc(
+        &self,
+        article: &Article,
+        extraction: &Extraction,
+        raw: &RawInput,
+        content: u64,
+        text: u64,
+        duplicate_of: Option<&str>,
+        published: Option<DateTime>,
+    ) -> Result<TantivyDocument, StoreError> {
+        let f = &*self.fields;
+        let json = serde_json::to_string(article).map_err(|e| other(&self.dir, e))?;
+        let stored_extraction = if duplicate_of.is_some() {
+            serde_json::to_string(extraction)
+        } else {
+            serde_json::to_string(&ExtractionWithoutClaims::from(extraction))
+        }
+        .map_err(|e| other(&self.dir, e))?;
+        // One allocation for the whole document: the long values plus room for the rest.
+        let capacity = article.text.len() + json.len() + stored_extraction.len() + raw.body.len();
+        let mut doc = TantivyDocument::with_capacity(capacity + 1024);
         doc.add_text(f.doc_type, DOC_ARTICLE);
         doc.add_text(f.article_id, &article.id);
         if let Some(url) = &article.url {
@@ -576,56 +594,30 @@ impl StoreWriter {
         if let Some(first) = duplicate_of {
             doc.add_text(f.duplicate_of, first);
         }
-        let json = serde_json::to_string(article).map_err(|e| other(&self.dir, e))?;
         doc.add_text(f.article, json);
-        // Claims live in their own documents, except for duplicates, which have none.
-        let stored_extraction = if duplicate_of.is_some() {
-            serde_json::to_string(extraction)
-        } else {
-            serde_json::to_string(&ExtractionWithoutClaims::from(extraction))
-        }
-        .map_err(|e| other(&self.dir, e))?;
         doc.add_text(f.extraction, stored_extraction);
         doc.add_text(f.raw_format, &raw.format);
         doc.add_text(f.raw_body, &raw.body);
-        self.add(doc)?;
-        if duplicate_of.is_none() {
-            for claim in &extraction.claims {
-                let doc = self.claim_doc(article, claim, published)?;
-                self.add(doc)?;
-            }
-        }
-        Ok(())
-    }
-
-    fn add(&mut self, doc: TantivyDocument) -> Result<(), StoreError> {
-        self.batch.push(UserOperation::Add(doc));
-        if self.batch.len() >= BATCH_OPERATIONS {
-            self.send_batch()?;
-        }
-        Ok(())
-    }
-
-    /// Hands the batched operations to the indexing threads.
-    fn send_batch(&mut self) -> Result<(), StoreError> {
-        if self.batch.is_empty() {
-            return Ok(());
-        }
-        let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH_OPERATIONS));
-        self.writer
-            .run(batch)
-            .map(|_| ())
-            .map_err(|e| other(&self.dir, e))
+        Ok(doc)
     }
 
     fn claim_doc(
-        &mut self,
+        &self,
         article: &Article,
         claim: &Claim,
         published: Option<DateTime>,
     ) -> Result<TantivyDocument, StoreError> {
         let f = &*self.fields;
-        let mut doc = TantivyDocument::new();
+        let sourced = SourcedClaimRef {
+            claim,
+            article_id: &article.id,
+            url: article.url.as_deref(),
+            source: article.source.as_deref(),
+            title: article.title.as_deref(),
+            published: article.published.as_deref(),
+        };
+        let json = serde_json::to_string(&sourced).map_err(|e| other(&self.dir, e))?;
+        let mut doc = TantivyDocument::with_capacity(json.len() * 2 + 512);
         doc.add_text(f.doc_type, DOC_CLAIM);
         doc.add_text(f.article_id, &article.id);
         doc.add_text(f.claim_id, &claim.id);
@@ -683,17 +675,177 @@ impl StoreWriter {
         doc.add_bool(f.negated, claim.negated);
         doc.add_bool(f.disputed, claim.disputed);
         doc.add_text(f.sentence, &claim.sentence.text);
-        let sourced = SourcedClaimRef {
-            claim,
-            article_id: &article.id,
-            url: article.url.as_deref(),
-            source: article.source.as_deref(),
-            title: article.title.as_deref(),
-            published: article.published.as_deref(),
-        };
-        let json = serde_json::to_string(&sourced).map_err(|e| other(&self.dir, e))?;
         doc.add_text(f.claim, json);
         Ok(doc)
+    }
+}
+
+/// The single writer of an index. Writes become visible and durable at [`StoreWriter::commit`].
+pub struct StoreWriter {
+    dir: PathBuf,
+    writer: IndexWriter<TantivyDocument>,
+    builder: DocBuilder,
+    known: Known,
+    commit_every: usize,
+    commit_interval: Option<Duration>,
+    last_commit: Instant,
+    pending: usize,
+    batch: Vec<UserOperation<TantivyDocument>>,
+}
+
+impl StoreWriter {
+    /// Sets the alias lookup used to index party aliases (so that "AWS" finds
+    /// "Amazon Web Services").
+    pub fn set_party_names(&mut self, party_names: PartyNames) {
+        self.builder.party_names = party_names;
+    }
+
+    /// Sets the exchange-rate table (e.g. from `--rules`).
+    pub fn set_fx(&mut self, fx: FxTable) {
+        self.builder.fx = Arc::new(fx);
+    }
+
+    /// Sets how many articles are put between automatic commits (0: never automatically
+    /// by count).
+    pub fn set_commit_every(&mut self, articles: usize) {
+        self.commit_every = articles;
+    }
+
+    /// Sets the longest time between automatic commits while articles are being put
+    /// (`None`: never automatically by time). The time is checked when an article is put.
+    pub fn set_commit_interval(&mut self, interval: Option<Duration>) {
+        self.commit_interval = interval;
+    }
+
+    /// Articles put since the last commit.
+    pub fn pending(&self) -> usize {
+        self.pending
+    }
+
+    /// A builder of documents with this writer's aliases and exchange rates, for
+    /// [`StoreWriter::put_prepared`]; make it after the `set_` calls.
+    pub fn doc_builder(&self) -> DocBuilder {
+        let stored = self
+            .known
+            .by_id
+            .iter()
+            .map(|(id, known)| (id.clone(), known.content_hash))
+            .collect();
+        DocBuilder {
+            stored: Arc::new(stored),
+            ..self.builder.clone()
+        }
+    }
+
+    /// Adds, replaces or skips one article with its extraction and raw input.
+    pub fn put(
+        &mut self,
+        article: &Article,
+        extraction: &Extraction,
+        raw: &RawInput,
+    ) -> Result<PutStatus, StoreError> {
+        self.put_prepared(article, extraction, raw, None)
+    }
+
+    /// [`StoreWriter::put`] with the documents prepared beforehand by a [`DocBuilder`] of
+    /// this writer (from the same article, extraction and raw input); builds whatever was not
+    /// prepared.
+    pub fn put_prepared(
+        &mut self,
+        article: &Article,
+        extraction: &Extraction,
+        raw: &RawInput,
+        prepared: Option<PreparedArticle>,
+    ) -> Result<PutStatus, StoreError> {
+        if article.id.trim().is_empty() {
+            return Err(StoreError::Invalid(format!(
+                "article from {:?} has no id",
+                article.input
+            )));
+        }
+        let (content, text, docs) = match prepared {
+            Some(prepared) => (prepared.content_hash, prepared.text_hash, prepared.docs),
+            None => (content_hash(article), text_hash(&article.text), None),
+        };
+        let mut status = PutStatus::Ingested;
+        if let Some(old) = self.known.by_id.get(&article.id).copied() {
+            if old.content_hash == content {
+                return Ok(PutStatus::Unchanged);
+            }
+            self.batch.push(UserOperation::Delete(Term::from_field_text(
+                self.builder.fields.article_id,
+                &article.id,
+            )));
+            if self.known.first_by_text.get(&old.text_hash) == Some(&article.id) {
+                self.known.first_by_text.remove(&old.text_hash);
+            }
+            status = PutStatus::Replaced;
+        }
+        let duplicate_of = match self.known.first_by_text.get(&text) {
+            Some(first) if text != EMPTY_TEXT_HASH && first != &article.id => Some(first.clone()),
+            _ => None,
+        };
+        if let (Some(first), PutStatus::Ingested) = (&duplicate_of, &status) {
+            status = PutStatus::Duplicate(first.clone());
+        }
+        // Prepared documents are those of a non-duplicate; a duplicate is built anew.
+        let docs = match docs {
+            Some(docs) if duplicate_of.is_none() => docs,
+            _ => self.builder.docs(
+                article,
+                extraction,
+                raw,
+                content,
+                text,
+                duplicate_of.as_deref(),
+            )?,
+        };
+        self.add(docs.article)?;
+        for claim in docs.claims {
+            self.add(claim)?;
+        }
+        self.known.by_id.insert(
+            article.id.clone(),
+            KnownArticle {
+                content_hash: content,
+                text_hash: text,
+            },
+        );
+        if duplicate_of.is_none() && text != EMPTY_TEXT_HASH {
+            self.known
+                .first_by_text
+                .entry(text)
+                .or_insert_with(|| article.id.clone());
+        }
+        self.pending += 1;
+        let count_due = self.commit_every > 0 && self.pending >= self.commit_every;
+        let time_due = self
+            .commit_interval
+            .is_some_and(|interval| self.last_commit.elapsed() >= interval);
+        if count_due || time_due {
+            self.commit()?;
+        }
+        Ok(status)
+    }
+
+    fn add(&mut self, doc: TantivyDocument) -> Result<(), StoreError> {
+        self.batch.push(UserOperation::Add(doc));
+        if self.batch.len() >= BATCH_OPERATIONS {
+            self.send_batch()?;
+        }
+        Ok(())
+    }
+
+    /// Hands the batched operations to the indexing threads.
+    fn send_batch(&mut self) -> Result<(), StoreError> {
+        if self.batch.is_empty() {
+            return Ok(());
+        }
+        let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH_OPERATIONS));
+        self.writer
+            .run(batch)
+            .map(|_| ())
+            .map_err(|e| other(&self.dir, e))
     }
 
     /// Commits everything put since the last commit.
@@ -701,6 +853,7 @@ impl StoreWriter {
         self.send_batch()?;
         self.writer.commit().map_err(|e| other(&self.dir, e))?;
         self.pending = 0;
+        self.last_commit = Instant::now();
         Ok(())
     }
 

@@ -285,9 +285,36 @@ pub fn prose_analyzer() -> TextAnalyzer {
 /// Stems remembered per thread before the memory is cleared and filled anew.
 const MAX_REMEMBERED_STEMS: usize = 100_000;
 
+/// A fast hasher for the short words of [`STEMS`] (the standard one, built to resist
+/// crafted keys, costs more than the lookup it serves; the map is bounded and per thread,
+/// so a crafted input can at worst slow its own indexing).
+#[derive(Default, Clone, Copy)]
+struct WordHasher(u64);
+
+impl std::hash::Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(SEED);
+        }
+        for &byte in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(byte)).wrapping_mul(SEED);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type WordMap = HashMap<String, String, std::hash::BuildHasherDefault<WordHasher>>;
+
 thread_local! {
     /// Word → stem, for every [`CachedStemmer`] running on this thread.
-    static STEMS: std::cell::RefCell<HashMap<String, String>> = std::cell::RefCell::new(HashMap::new());
+    static STEMS: std::cell::RefCell<WordMap> = std::cell::RefCell::new(WordMap::default());
     /// Stems one whole word: tantivy's English stemmer over a single raw token.
     static STEMMER: std::cell::RefCell<TextAnalyzer> = std::cell::RefCell::new(
         TextAnalyzer::builder(RawTokenizer::default())
