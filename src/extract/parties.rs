@@ -199,7 +199,11 @@ impl PartyExtractor {
             if bytes.is_empty() {
                 continue;
             }
-            mark(&mut alias_pairs, bytes.first().copied(), bytes.get(1).copied());
+            mark(
+                &mut alias_pairs,
+                bytes.first().copied(),
+                bytes.get(1).copied(),
+            );
             match bytes.get(1) {
                 Some(&second) => mark(&mut alias_pairs_next, Some(second), bytes.get(2).copied()),
                 None => mark(&mut alias_pairs_next, None, None),
