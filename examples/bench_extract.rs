@@ -193,7 +193,11 @@ fn stages(extractor: &Extractor, articles: &[Article], bytes: usize) {
     println!("stages, 1 thread:");
     let (t, n) = time(&|_, a| {
         let found = extractor.scan(&a.text);
-        found.cues.len() + found.dates.len() + found.terms.len() + found.names.len()
+        found.cues.len()
+            + found.dates.len()
+            + found.terms.len()
+            + found.aliases.len()
+            + found.names.len()
     });
     report(
         "  scan (anchors of every family)",
@@ -206,10 +210,11 @@ fn stages(extractor: &Extractor, articles: &[Article], bytes: usize) {
     let total =
         |f: fn(&concord::extract::scan::Anchors) -> usize| anchors.iter().map(f).sum::<usize>();
     println!(
-        "  anchors: {} money cues, {} date, {} term, {} name",
+        "  anchors: {} money cues, {} date, {} term, {} alias, {} name",
         total(|a| a.cues.len()),
         total(|a| a.dates.len()),
         total(|a| a.terms.len()),
+        total(|a| a.aliases.len()),
         total(|a| a.names.len())
     );
     let (t, n) = time(&|i, a| money.find_at_cues(&a.text, &anchors[i].cues).len());
@@ -218,7 +223,11 @@ fn stages(extractor: &Extractor, articles: &[Article], bytes: usize) {
     report("  sentences", bytes, articles.len(), t, n);
     let (t, n) = time(&|_, a| CharMap::new(&a.text).char_of(&a.text, a.text.len()));
     report("  char map", bytes, articles.len(), t, n);
-    let (t, n) = time(&|i, a| parties.find_bytes_at(&a.text, &anchors[i].names).len());
+    let (t, n) = time(&|i, a| {
+        parties
+            .find_bytes_at(&a.text, &anchors[i].aliases, &anchors[i].names)
+            .len()
+    });
     report("  parties (at anchors)", bytes, articles.len(), t, n);
     let (t, n) = time(&|i, a| terms.find_bytes_at(&a.text, &anchors[i].terms).len());
     report("  terms (at anchors)", bytes, articles.len(), t, n);

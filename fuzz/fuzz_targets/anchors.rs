@@ -58,7 +58,7 @@ fuzz_target!(|data: &[u8]| {
         hits.into_iter().map(|p| (p.start, p.end, p.name)).collect()
     };
     assert_eq!(
-        names(f.parties.find_bytes_at(&text, &anchors.names)),
+        names(f.parties.find_bytes_at(&text, &anchors.aliases, &anchors.names)),
         names(f.parties.find_bytes(&text, &[]))
     );
 });

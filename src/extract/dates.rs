@@ -5,6 +5,7 @@
 use chrono::{Datelike, NaiveDate};
 use regex::Regex;
 
+use super::scan::SpanCaptures;
 use super::CharMap;
 use crate::model::DateMention;
 use crate::rules::{RuleSet, RulesError};
@@ -110,6 +111,26 @@ pub struct DateExtractor {
     pattern: Regex,
     /// The same pattern, for anchored searches at the scan's date anchors.
     anchored: regex_automata::meta::Regex,
+    /// Indices of the pattern's named groups.
+    groups: Groups,
+}
+
+/// Indices of the date pattern's named groups.
+#[derive(Debug, Clone)]
+struct Groups {
+    qword: usize,
+    qyear: usize,
+    qnum: usize,
+    qnum2: usize,
+    qyy: usize,
+    qyy2: usize,
+    month: usize,
+    day: usize,
+    myear: usize,
+    rel: usize,
+    relunit: usize,
+    agounit: usize,
+    year: usize,
 }
 
 /// Words (lower case) the date pattern can start with; the scan marks them as date anchors.
@@ -157,6 +178,58 @@ pub const ANCHOR_WORDS: &[&str] = &[
     "dec",
 ];
 
+/// Words that start a quarter ("first quarter") or a relative date ("last year").
+const QUARTER_OR_RELATIVE: &[&str] = &[
+    "first", "second", "third", "fourth", "final", "last", "this", "next", "previous", "current",
+    "past", "coming",
+];
+/// Words that start "a year ago", "months earlier".
+const AGO_UNITS: &[&str] = &["year", "month", "quarter"];
+
+/// Whether a date may start at the scan anchor `at`: what the pattern needs right after
+/// each kind of start word, tested on a few bytes (a month name is capitalised, "Q" takes a
+/// digit, "last" a unit, a digit "Q" or an ordinal, a year starts 19 or 20).
+fn may_start(bytes: &[u8], at: usize) -> bool {
+    let Some(&first) = bytes.get(at) else {
+        return false;
+    };
+    let next = |i: usize| bytes.get(i).copied().unwrap_or(0);
+    if first.is_ascii_digit() {
+        let digits = bytes[at..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        return match digits {
+            1 => (b'1'..=b'4').contains(&first) && b"QsSnNrRtT".contains(&next(at + 1)),
+            4 => matches!(&bytes[at..at + 2], b"19" | b"20"),
+            _ => true,
+        };
+    }
+    let Some((key, len)) = super::scan::word_key_at(bytes, at) else {
+        return true;
+    };
+    let end = at + len;
+    let is = |words: &[&str]| words.iter().any(|w| super::scan::pack_word(w) == key);
+    if is(QUARTER_OR_RELATIVE) {
+        // "[- ]quarter" or "\s+(year|month|quarter)"
+        let (after, skipped) = match next(end) {
+            b'-' => (Some(next(end + 1)), 1),
+            _ => super::scan::after_spaces(bytes, end),
+        };
+        return skipped > 0 && after.is_some_and(|b| b"yYmMqQ".contains(&b));
+    }
+    if is(AGO_UNITS) {
+        // "\s+(ago|earlier)"
+        let (after, skipped) = super::scan::after_spaces(bytes, end);
+        return skipped > 0 && after.is_some_and(|b| b"aAeE".contains(&b));
+    }
+    if is(&["q"]) {
+        return first == b'Q' && (b'1'..=b'4').contains(&next(at + 1));
+    }
+    // month names are matched capitalised
+    first.is_ascii_uppercase() || !is(ANCHOR_WORDS)
+}
+
 /// Lengths of digit runs (bit per length) the date pattern can start with: one digit ("1Q",
 /// "1st quarter") and four (a year).
 pub const DIGIT_STARTS: u16 = (1 << 1) | (1 << 4);
@@ -187,7 +260,27 @@ impl DateExtractor {
         };
         let pattern = Regex::new(source).map_err(|e| bad(&e))?;
         let anchored = regex_automata::meta::Regex::new(source).map_err(|e| bad(&e))?;
-        Ok(DateExtractor { pattern, anchored })
+        let index = |name: &str| super::scan::group_index(&anchored, name);
+        let groups = Groups {
+            qword: index("qword"),
+            qyear: index("qyear"),
+            qnum: index("qnum"),
+            qnum2: index("qnum2"),
+            qyy: index("qyy"),
+            qyy2: index("qyy2"),
+            month: index("month"),
+            day: index("day"),
+            myear: index("myear"),
+            rel: index("rel"),
+            relunit: index("relunit"),
+            agounit: index("agounit"),
+            year: index("year"),
+        };
+        Ok(DateExtractor {
+            pattern,
+            anchored,
+            groups,
+        })
     }
 
     /// Every date mention in `text`, with character offsets; `published` is the article's
@@ -215,7 +308,7 @@ impl DateExtractor {
         published: Option<(i32, u32)>,
         anchors: &[usize],
     ) -> Vec<DateHit> {
-        let matches = super::scan::anchored_matches(&self.anchored, text, anchors);
+        let matches = super::scan::anchored_matches(&self.anchored, text, anchors, may_start);
         self.read_matches(text, published, matches)
     }
 
@@ -242,21 +335,24 @@ impl DateExtractor {
                 }
                 continue;
             }
-            let Some(caps) = self.pattern.captures_at(text, start) else {
+            let Some(caps) = SpanCaptures::read(&self.anchored, text, start, end) else {
                 continue;
             };
-            let Some(whole) = caps.get(0) else { continue };
+            let Some((whole_start, whole_end)) = caps.whole() else {
+                continue;
+            };
+            let g = &self.groups;
             let mut hit = DateHit {
-                start: whole.start(),
-                end: whole.end(),
+                start: whole_start,
+                end: whole_end,
                 year: None,
                 quarter: None,
                 month: None,
                 relative: false,
             };
-            if let Some(word) = caps.name("qword") {
-                let word = word.as_str().to_ascii_lowercase();
-                let explicit = caps.name("qyear").and_then(|y| y.as_str().parse().ok());
+            if let Some(word) = caps.group(g.qword) {
+                let word = word.to_ascii_lowercase();
+                let explicit = caps.group(g.qyear).and_then(|y| y.parse().ok());
                 match word.as_str() {
                     "first" | "1st" => hit.quarter = Some(1),
                     "second" | "2nd" => hit.quarter = Some(2),
@@ -281,24 +377,23 @@ impl DateExtractor {
                     hit.year = explicit;
                     hit.relative = false;
                 }
-            } else if let Some(q) = caps.name("qnum").or_else(|| caps.name("qnum2")) {
-                hit.quarter = q.as_str().parse().ok();
+            } else if let Some(q) = caps.group(g.qnum).or_else(|| caps.group(g.qnum2)) {
+                hit.quarter = q.parse().ok();
                 hit.year = caps
-                    .name("qyy")
-                    .or_else(|| caps.name("qyy2"))
-                    .and_then(|y| y.as_str().parse::<i32>().ok())
+                    .group(g.qyy)
+                    .or_else(|| caps.group(g.qyy2))
+                    .and_then(|y| y.parse::<i32>().ok())
                     .map(|y| if y < 100 { 2000 + y } else { y });
-            } else if let Some(month) = caps.name("month") {
-                let name = month.as_str();
+            } else if let Some(month) = caps.group(g.month) {
+                let name = month;
                 let Some(index) = MONTHS.iter().position(|m| m.starts_with(name)) else {
                     continue;
                 };
                 let full = MONTHS[index] == name;
-                let has_day = caps.name("day").is_some();
-                let explicit: Option<i32> =
-                    caps.name("myear").and_then(|y| y.as_str().parse().ok());
+                let has_day = caps.group(g.day).is_some();
+                let explicit: Option<i32> = caps.group(g.myear).and_then(|y| y.parse().ok());
                 let lead_ok = MONTH_LEADS.contains(
-                    &previous_word(text, whole.start())
+                    &previous_word(text, whole_start)
                         .to_ascii_lowercase()
                         .as_str(),
                 );
@@ -317,11 +412,9 @@ impl DateExtractor {
                     }
                     (None, None) => {}
                 }
-            } else if let Some(rel) = caps.name("rel") {
-                let unit = caps
-                    .name("relunit")
-                    .map(|u| u.as_str().to_ascii_lowercase());
-                let shift = match rel.as_str().to_ascii_lowercase().as_str() {
+            } else if let Some(rel) = caps.group(g.rel) {
+                let unit = caps.group(g.relunit).map(|u| u.to_ascii_lowercase());
+                let shift = match rel.to_ascii_lowercase().as_str() {
                     "last" | "previous" | "past" => -1,
                     "next" | "coming" => 1,
                     _ => 0,
@@ -329,25 +422,25 @@ impl DateExtractor {
                 if let (Some(unit), Some(anchor)) = (unit, published) {
                     resolve_relative(&mut hit, &unit, shift, anchor);
                 }
-            } else if let Some(unit) = caps.name("agounit") {
+            } else if let Some(unit) = caps.group(g.agounit) {
                 // "a year ago", "one month earlier": the article before the unit is required
-                let article = previous_word(text, whole.start());
+                let article = previous_word(text, whole_start);
                 if !matches!(article.to_ascii_lowercase().as_str(), "a" | "one") {
                     continue;
                 }
-                let before = text[..whole.start()].trim_end_matches(' ');
+                let before = text[..whole_start].trim_end_matches(' ');
                 if !before.ends_with(article) {
                     continue;
                 }
                 hit.start = before.len() - article.len();
                 if let Some(anchor) = published {
-                    resolve_relative(&mut hit, &unit.as_str().to_ascii_lowercase(), -1, anchor);
+                    resolve_relative(&mut hit, &unit.to_ascii_lowercase(), -1, anchor);
                 }
-            } else if let Some(year) = caps.name("year") {
-                if !looks_like_year(text, year.start(), year.end()) {
+            } else if let Some((year_start, year_end)) = caps.group_span(g.year) {
+                if !looks_like_year(text, year_start, year_end) {
                     continue;
                 }
-                hit.year = year.as_str().parse().ok();
+                hit.year = text[year_start..year_end].parse().ok();
             }
             out.push(hit);
         }

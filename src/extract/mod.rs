@@ -45,9 +45,24 @@ impl Extractor {
             dates: dates::DIGIT_STARTS,
             terms: terms::TermExtractor::DIGIT_STARTS,
         });
-        let name_starts = parties.name_start_bytes();
-        let parties_anchored = name_starts.is_some();
-        scanner.want_names(name_starts.unwrap_or_default());
+        let party_words = parties.scan_words();
+        let parties_anchored = party_words.is_some();
+        if let Some(words) = party_words {
+            for (word, offset, case) in &words.alias_words {
+                scanner.add_alias_word(word, *offset, *case);
+            }
+            let gate = words.name_cues.as_ref().is_some_and(|cues| {
+                cues.iter().all(|(word, upper_only)| {
+                    let flag = if *upper_only {
+                        scan::NAME_CUE_UPPER
+                    } else {
+                        scan::NAME_CUE
+                    };
+                    scanner.add_word(word, flag)
+                })
+            });
+            scanner.want_names(words.alias_digits, words.alias_long, gate);
+        }
         scanner.finish();
         Ok(Extractor {
             scanner,
@@ -106,7 +121,8 @@ impl Extractor {
             sentences::split(text)
         };
         let parties = if self.parties_anchored {
-            self.parties.find_bytes_at(text, &anchors.names)
+            self.parties
+                .find_bytes_at(text, &anchors.aliases, &anchors.names)
         } else {
             self.parties.find_bytes(text, &sentences)
         };
@@ -169,17 +185,27 @@ impl CharMap {
         if ascii {
             return map;
         }
+        // character starts are the bytes that are not continuation bytes (0x80..=0xBF)
+        let is_start = |b: &u8| (*b as i8) >= -0x40;
         let mut chars = 0usize;
-        let mut next_block = 0usize;
-        for (b, _) in text.char_indices() {
-            while b >= next_block {
-                map.chars_at_block.push(chars);
-                next_block += BLOCK;
+        for (block, chunk) in text.as_bytes().chunks(BLOCK).enumerate() {
+            map.chars_at_block.push(chars);
+            let starts = chunk.iter().filter(|b| is_start(b)).count();
+            // the next character whose index is a multiple of BLOCK, if it starts here
+            let mark = chars.div_ceil(BLOCK) * BLOCK;
+            if mark < chars + starts {
+                let mut seen = chars;
+                for (offset, b) in chunk.iter().enumerate() {
+                    if is_start(b) {
+                        if seen == mark {
+                            map.bytes_at_char_block.push(block * BLOCK + offset);
+                            break;
+                        }
+                        seen += 1;
+                    }
+                }
             }
-            if chars % BLOCK == 0 {
-                map.bytes_at_char_block.push(b);
-            }
-            chars += 1;
+            chars += starts;
         }
         map.len_chars = chars;
         map
@@ -360,7 +386,7 @@ mod tests {
             );
             prop_assert!(x.terms_anchored && x.parties_anchored);
             prop_assert_eq!(x.terms.find_bytes_at(&text, &anchors.terms), x.terms.find_bytes(&text));
-            let at: Vec<_> = x.parties.find_bytes_at(&text, &anchors.names)
+            let at: Vec<_> = x.parties.find_bytes_at(&text, &anchors.aliases, &anchors.names)
                 .into_iter().map(|p| (p.start, p.end, p.name)).collect();
             let full: Vec<_> = x.parties.find_bytes(&text, &[])
                 .into_iter().map(|p| (p.start, p.end, p.name)).collect();

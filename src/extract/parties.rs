@@ -7,6 +7,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind, StartKind};
 
+use super::scan::LeadCase;
 use super::sentences::SentenceSpan;
 use super::CharMap;
 use crate::model::{Party, PartyType};
@@ -91,6 +92,55 @@ pub struct PartyExtractor {
     not_name: WordSet,
     connectors: WordSet,
     publications: WordSet,
+}
+
+/// The words and byte classes the scan marks for the party anchors
+/// ([`PartyExtractor::scan_words`]).
+#[derive(Debug, Clone, Default)]
+pub struct ScanWords {
+    /// For each alias that starts with a letter, one of its words of ASCII letters: the
+    /// word, how far into the alias it stands, and the case it needs in the text.
+    pub alias_words: Vec<(String, usize, LeadCase)>,
+    /// Whether some alias starts with a digit.
+    pub alias_digits: bool,
+    /// Whether some alias starts with more letters than the scan's words hold.
+    pub alias_long: bool,
+    /// A letter run of each word the name rules compare, with whether it counts only in
+    /// capitals; `None` when some such word has no run the scan can mark.
+    pub name_cues: Option<Vec<(String, bool)>>,
+}
+
+/// The word of ASCII letters of an alias (starting with a letter) that the scan should
+/// look for, as `(offset, length)`: the longest word of at most [`MAX_WORD`] letters that
+/// has a byte other than a letter after it, else the first word, if it is short enough.
+///
+/// A word with a byte after it inside the alias is delimited the same way in any text the
+/// alias matches; the last word is not (the text may go on with letters), and a match that
+/// then fails at its end may still hide another match starting inside it, as in a full pass.
+///
+/// [`MAX_WORD`]: super::scan::MAX_WORD
+fn alias_anchor_word(alias: &[u8]) -> Option<(usize, usize)> {
+    let mut words = Vec::new();
+    let mut i = 0;
+    while i < alias.len() {
+        if alias[i].is_ascii_alphabetic() {
+            let len = alias[i..]
+                .iter()
+                .take_while(|b| b.is_ascii_alphabetic())
+                .count();
+            words.push((i, len));
+            i += len;
+        } else {
+            i += 1;
+        }
+    }
+    let short = |&&(_, len): &&(usize, usize)| len <= super::scan::MAX_WORD;
+    let delimited = words
+        .iter()
+        .filter(|&&(offset, len)| offset + len < alias.len())
+        .filter(short)
+        .max_by_key(|&&(offset, len)| (len, std::cmp::Reverse(offset)));
+    delimited.or_else(|| words.first().filter(short)).copied()
 }
 
 /// A set of short words with a cheap hash (FNV-1a), for the per-word lookups of the scan.
@@ -289,23 +339,53 @@ impl PartyExtractor {
         hits
     }
 
-    /// Bytes other than capital letters that an alias starts with (the scan marks words
-    /// starting with them as name anchors); `None` when an alias starts with a byte that is
-    /// not an ASCII letter or digit, so that the scan cannot serve (use
-    /// [`PartyExtractor::find_bytes`]).
-    pub fn name_start_bytes(&self) -> Option<Vec<u8>> {
-        let mut extra = Vec::new();
+    /// What the scan must mark for [`PartyExtractor::find_bytes_at`]; `None` when an alias
+    /// starts with a byte that is not an ASCII letter or digit, so that the scan cannot
+    /// serve (use [`PartyExtractor::find_bytes`]).
+    pub fn scan_words(&self) -> Option<ScanWords> {
+        let mut words = ScanWords::default();
         for pattern in &self.patterns {
-            let first = *pattern.alias.as_bytes().first()?;
-            if first.is_ascii_lowercase() || first.is_ascii_digit() {
-                extra.push(first);
-            } else if !first.is_ascii_uppercase() {
+            let bytes = pattern.alias.as_bytes();
+            let first = *bytes.first()?;
+            if first.is_ascii_digit() {
+                words.alias_digits = true;
+            } else if first.is_ascii_alphabetic() {
+                match alias_anchor_word(bytes) {
+                    Some((offset, len)) => words.alias_words.push((
+                        pattern.alias[offset..offset + len].to_string(),
+                        offset,
+                        LeadCase::of(&bytes[offset..offset + len]),
+                    )),
+                    None => words.alias_long = true,
+                }
+            } else {
                 return None;
             }
         }
-        extra.sort_unstable();
-        extra.dedup();
-        Some(extra)
+        // each word a name rule compares (in exact case, but roles in any case) must show
+        // one of its ASCII letter runs to the scan, else the scan cannot gate the rules
+        let mut cues = Vec::new();
+        let exact = self.suffixes.iter().chain(&self.titles).chain(&self.say);
+        let any_case = self.roles.iter().flatten();
+        for (word, exact_case) in exact.map(|w| (w, true)).chain(any_case.map(|w| (w, false))) {
+            let longest = word
+                .split(|c: char| !c.is_ascii_alphabetic())
+                .filter(|run| !run.is_empty() && run.len() <= super::scan::MAX_WORD)
+                .max_by_key(|run| run.len());
+            match longest {
+                Some(run) => {
+                    let upper_only =
+                        exact_case && run.len() == 1 && run.bytes().all(|b| b.is_ascii_uppercase());
+                    cues.push((run.to_string(), upper_only));
+                }
+                None => {
+                    words.name_cues = None;
+                    return Some(words);
+                }
+            }
+        }
+        words.name_cues = Some(cues);
+        Some(words)
     }
 
     /// Whether an alias may start at byte `at`, by its first two bytes.
@@ -323,13 +403,14 @@ impl PartyExtractor {
         has(&self.alias_pairs, first, second) && has(&self.alias_pairs_next, second, third)
     }
 
-    /// Like [`PartyExtractor::find_bytes`], given the scan's name anchors (every word start
-    /// whose first byte is a capital or in [`PartyExtractor::name_start_bytes`], in text
-    /// order): aliases are looked up only there, with anchored searches.
-    pub fn find_bytes_at(&self, text: &str, anchors: &[usize]) -> Vec<PartyHit> {
+    /// Like [`PartyExtractor::find_bytes`], given the scan's party anchors (see
+    /// [`PartyExtractor::scan_words`]): `aliases`, where an alias may start, and `names`,
+    /// capitalised word starts where the name rules may find a name, both in text order.
+    /// Aliases are looked up only there, with anchored searches.
+    pub fn find_bytes_at(&self, text: &str, aliases: &[usize], names: &[usize]) -> Vec<PartyHit> {
         let mut free_from = 0;
         let bytes = text.as_bytes();
-        let matches = anchors.iter().filter_map(|&at| {
+        let matches = aliases.iter().filter_map(|&at| {
             if at < free_from || !self.may_start_alias(bytes, at) {
                 return None;
             }
@@ -341,7 +422,7 @@ impl PartyExtractor {
             Some((found.start(), found.end(), found.pattern().as_usize()))
         });
         let mut hits = self.table_hits(text, matches);
-        let starts = anchors
+        let starts = names
             .iter()
             .copied()
             .filter(|&i| bytes.get(i).is_some_and(u8::is_ascii_uppercase));

@@ -12,22 +12,67 @@
 //!   millions), short unit forms right after a digit ("43c", "50p");
 //! - dates and terms: the first word of each of their patterns (at an ASCII word boundary),
 //!   and digit runs of the lengths their patterns start with;
-//! - parties: words starting with a capital letter (or another byte an alias starts with)
-//!   after a byte that is not an ASCII letter or digit.
+//! - parties: the first letters of each alias (a digit run when an alias starts with a
+//!   digit), and capitalised words for the name rules; a capitalised word is kept only when
+//!   its stretch of text (the bytes between two characters that no name, title or verb of
+//!   saying can hold: commas, quotes, brackets, line breaks and the like) holds one of the
+//!   words the name rules need (a corporate suffix, a title, a role, a verb of saying), since
+//!   those rules read nothing beyond that stretch.
 
 /// Longest word (in bytes) the table holds.
 pub const MAX_WORD: usize = 16;
 
+/// What the table says of a word: a bit per family and case rule.
+pub type Flags = u16;
+
 /// A money cue word (currency word or code).
-pub const MONEY_CUE: u8 = 1;
+pub const MONEY_CUE: Flags = 1;
 /// A money cue word that is an ISO code (may follow a leading "M").
-pub const MONEY_CODE: u8 = 2;
+pub const MONEY_CODE: Flags = 2;
 /// A money cue word only when written in capitals (a code matched in exact case).
-pub const MONEY_CUE_UPPER: u8 = 16;
+pub const MONEY_CUE_UPPER: Flags = 16;
 /// A word a date pattern may start with.
-pub const DATE: u8 = 4;
+pub const DATE: Flags = 4;
 /// A word a term pattern may start with.
-pub const TERM: u8 = 8;
+pub const TERM: Flags = 8;
+/// A word some party alias holds (see [`Scanner::add_alias_word`]).
+pub const ALIAS: Flags = 32;
+/// A word the party-name rules look for (part of a suffix, title, role or verb of saying).
+pub const NAME_CUE: Flags = 64;
+/// A [`NAME_CUE`] only when written in capitals (a single letter, as in "S.A.").
+pub const NAME_CUE_UPPER: Flags = 128;
+
+/// The case a word of an alias needs in the text (an alias's capitals must be capitals).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum LeadCase {
+    /// Any case (the word is in small letters).
+    Any,
+    /// A capital first letter.
+    Capital,
+    /// All capitals.
+    Upper,
+}
+
+impl LeadCase {
+    /// The case the ASCII letters `word` need in the text.
+    pub fn of(word: &[u8]) -> LeadCase {
+        if word.len() > 1 && word.iter().all(u8::is_ascii_uppercase) {
+            LeadCase::Upper
+        } else if word.first().is_some_and(u8::is_ascii_uppercase) {
+            LeadCase::Capital
+        } else {
+            LeadCase::Any
+        }
+    }
+
+    fn allows(self, word: &[u8]) -> bool {
+        match self {
+            LeadCase::Any => true,
+            LeadCase::Capital => word.first().is_some_and(u8::is_ascii_uppercase),
+            LeadCase::Upper => word.iter().all(u8::is_ascii_uppercase),
+        }
+    }
+}
 
 /// Where each family may match, in text order (byte offsets).
 #[derive(Debug, Default, Clone)]
@@ -38,8 +83,14 @@ pub struct Anchors {
     pub dates: Vec<usize>,
     /// Starts of words a term pattern may begin with.
     pub terms: Vec<usize>,
-    /// Starts of words that may begin a party name.
+    /// Starts of words where a party alias may begin.
+    pub aliases: Vec<usize>,
+    /// Scratch: whether `aliases` was pushed out of order.
+    aliases_unsorted: bool,
+    /// Starts of capitalised words that may begin a name the rules find.
     pub names: Vec<usize>,
+    /// Scratch: where the words the name rules need are.
+    name_cues: Vec<usize>,
     /// Scratch: the text's bit masks.
     masks: Masks,
 }
@@ -50,7 +101,10 @@ impl Anchors {
         self.cues.clear();
         self.dates.clear();
         self.terms.clear();
+        self.aliases.clear();
+        self.aliases_unsorted = false;
         self.names.clear();
+        self.name_cues.clear();
     }
 }
 
@@ -67,11 +121,11 @@ pub struct DigitStarts {
 #[derive(Debug, Clone, Default)]
 pub struct Scanner {
     /// Packed lower-case words with their flags.
-    keys: Vec<(u128, u8)>,
+    keys: Vec<(u128, Flags)>,
     /// Open-addressing table over `keys` (key 0 = empty slot).
     table: Vec<u128>,
     /// The flags of each slot of `table`.
-    table_flags: Vec<u8>,
+    table_flags: Vec<Flags>,
     /// For each pair of first two letters (a single letter pairs with itself), a bit per
     /// word length that has words.
     lengths: Vec<u32>,
@@ -81,10 +135,18 @@ pub struct Scanner {
     after_digit: Vec<Box<[u8]>>,
     /// Digit runs that may start dates and terms.
     digits: DigitStarts,
-    /// Whether party-name anchors are wanted.
+    /// Whether party anchors are wanted.
     names: bool,
-    /// Bytes other than capitals a party name may start with (both cases of a letter).
-    name_extra: Vec<u8>,
+    /// Whether capitalised words are kept only in stretches holding a [`NAME_CUE`].
+    gate_names: bool,
+    /// For each packed [`ALIAS`] word: how far into an alias it stands and the case it
+    /// needs, sorted by key.
+    alias_words: Vec<(u128, usize, LeadCase)>,
+    /// Whether an alias starts with a digit (digit runs are alias anchors).
+    alias_digits: bool,
+    /// Whether an alias starts with more than [`MAX_WORD`] letters (long words are alias
+    /// anchors).
+    alias_long: bool,
     /// First bytes (both cases) of the money short forms after a digit, bit per byte.
     after_digit_first: [u64; 4],
 }
@@ -115,7 +177,7 @@ impl Scanner {
     /// Adds a word of ASCII letters with `flags` (merged with flags the word already has);
     /// false if it cannot be one (empty, too long, not all letters). Call [`Scanner::finish`]
     /// after the last word.
-    pub fn add_word(&mut self, word: &str, flags: u8) -> bool {
+    pub fn add_word(&mut self, word: &str, flags: Flags) -> bool {
         let bytes = word.as_bytes();
         let Some(first) = bytes.first().map(u8::to_ascii_lowercase) else {
             return false;
@@ -153,24 +215,34 @@ impl Scanner {
         self.digits = digits;
     }
 
-    /// Asks for party-name anchors: word starts whose first byte is an upper-case letter or
-    /// one of `extra` (matched in both cases when a letter).
-    pub fn want_names(&mut self, extra: impl IntoIterator<Item = u8>) {
-        self.names = true;
-        for b in extra {
-            self.name_extra.push(b.to_ascii_lowercase());
-            if b.is_ascii_alphabetic() {
-                self.name_extra.push(b.to_ascii_uppercase());
-            }
+    /// Adds a word of a party alias: its ASCII letters `word`, standing `offset` bytes into
+    /// the alias with a byte that is not a letter (or the alias's start) before it and one
+    /// after it (or the alias's end, when `offset` is 0). Where the text holds the word in
+    /// the case it needs, the alias may start `offset` bytes earlier. False if the word
+    /// cannot be one (see [`Scanner::add_word`]).
+    pub fn add_alias_word(&mut self, word: &str, offset: usize, case: LeadCase) -> bool {
+        if !self.add_word(word, ALIAS) {
+            return false;
         }
-        self.name_extra.sort_unstable();
-        self.name_extra.dedup();
+        self.alias_words.push((pack(word.as_bytes()), offset, case));
+        true
+    }
+
+    /// Asks for party anchors: alias starts (from words added with
+    /// [`Scanner::add_alias_word`], plus digit runs when
+    /// `alias_digits`, plus words longer than [`MAX_WORD`] when `alias_long`) and
+    /// capitalised words (only in stretches holding a [`NAME_CUE`] word when `gate`).
+    pub fn want_names(&mut self, alias_digits: bool, alias_long: bool, gate: bool) {
+        self.names = true;
+        self.alias_digits = alias_digits;
+        self.alias_long = alias_long;
+        self.gate_names = gate;
     }
 
     /// Builds the lookup table; call once after adding words.
     pub fn finish(&mut self) {
         self.keys.sort_unstable_by_key(|&(key, _)| key);
-        let mut merged: Vec<(u128, u8)> = Vec::with_capacity(self.keys.len());
+        let mut merged: Vec<(u128, Flags)> = Vec::with_capacity(self.keys.len());
         for &(key, flags) in &self.keys {
             match merged.last_mut() {
                 Some(last) if last.0 == key => last.1 |= flags,
@@ -194,6 +266,8 @@ impl Scanner {
             self.table[at] = key;
             self.table_flags[at] = flags;
         }
+        self.alias_words.sort_unstable();
+        self.alias_words.dedup();
         self.symbols.sort_unstable();
         self.symbols.dedup();
         self.after_digit.sort_by_key(|f| std::cmp::Reverse(f.len()));
@@ -220,7 +294,7 @@ impl Scanner {
     }
 
     /// The flags of the packed word (0 when it is not in the table).
-    fn lookup(&self, key: u128) -> u8 {
+    fn lookup(&self, key: u128) -> Flags {
         let size = self.table.len();
         if size == 0 {
             return 0;
@@ -248,7 +322,7 @@ impl Scanner {
 
     /// Flags of the ASCII word `bytes[s..e]`, with [`MONEY_CODE`] (and [`MONEY_CUE`]) also
     /// for a code after a leading "M".
-    fn word_flags(&self, bytes: &[u8], s: usize, e: usize) -> u8 {
+    fn word_flags(&self, bytes: &[u8], s: usize, e: usize) -> Flags {
         let len = e - s;
         if len > MAX_WORD + 1 {
             return 0;
@@ -279,16 +353,16 @@ impl Scanner {
         out.clear();
         let bytes = text.as_bytes();
         let mut masks = std::mem::take(&mut out.masks);
-        masks.fill(bytes, &self.name_extra);
+        masks.fill(bytes);
         let (mut carry_letters, mut carry_digits) = (0u64, 0u64);
         for (k, block) in masks.blocks.iter().enumerate() {
             let letter_starts = block.letters & !((block.letters << 1) | carry_letters);
             let digit_starts = block.digits & !((block.digits << 1) | carry_digits);
             if self.names {
-                // a name starts a run of letters and digits, with a capital or an extra byte
+                // a name starts a run of letters and digits with a capital
                 let alnum = block.letters | block.digits;
                 let carry = carry_letters | carry_digits;
-                let mut starts = alnum & !((alnum << 1) | carry) & (block.upper | block.extra);
+                let mut starts = alnum & !((alnum << 1) | carry) & block.upper;
                 while starts != 0 {
                     out.names.push(k * 64 + starts.trailing_zeros() as usize);
                     starts &= starts - 1;
@@ -316,6 +390,13 @@ impl Scanner {
                 }
             }
         }
+        if out.aliases_unsorted {
+            out.aliases.sort_unstable();
+            out.aliases.dedup();
+        }
+        if self.gate_names {
+            masks.keep_in_cued_stretches(&mut out.names, &out.name_cues);
+        }
         out.masks = masks;
     }
 
@@ -324,7 +405,20 @@ impl Scanner {
         let before = if s == 0 { b' ' } else { bytes[s - 1] };
         let flags = self.word_flags(bytes, s, e);
         if flags == 0 {
+            if self.alias_long && e - s > MAX_WORD && !before.is_ascii_alphanumeric() {
+                out.aliases.push(s);
+            }
             return;
+        }
+        if self.names {
+            if flags & ALIAS != 0 {
+                self.alias_starts(bytes, s, e, out);
+            }
+            if flags & NAME_CUE != 0
+                || (flags & NAME_CUE_UPPER != 0 && bytes[s..e].iter().all(u8::is_ascii_uppercase))
+            {
+                out.name_cues.push(s);
+            }
         }
         if flags & MONEY_CUE != 0
             || (flags & MONEY_CUE_UPPER != 0 && bytes[s..e].iter().all(u8::is_ascii_uppercase))
@@ -342,10 +436,35 @@ impl Scanner {
         }
     }
 
+    /// The alias starts the [`ALIAS`] word at `s..e` implies.
+    fn alias_starts(&self, bytes: &[u8], s: usize, e: usize, out: &mut Anchors) {
+        let key = key_at(bytes, s, e - s);
+        let first = self.alias_words.partition_point(|&(k, _, _)| k < key);
+        let word = &bytes[s..e];
+        for &(_, offset, case) in self.alias_words[first..]
+            .iter()
+            .take_while(|&&(k, _, _)| k == key)
+        {
+            let Some(start) = s.checked_sub(offset) else {
+                continue;
+            };
+            let edge = start == 0 || !bytes[start - 1].is_ascii_alphanumeric();
+            if edge && case.allows(word) {
+                if out.aliases.last().is_some_and(|&last| last > start) {
+                    out.aliases_unsorted = true;
+                }
+                out.aliases.push(start);
+            }
+        }
+    }
+
     /// A run of ASCII digits at `s..e`.
     fn digit_run(&self, bytes: &[u8], s: usize, e: usize, out: &mut Anchors) {
         let n = bytes.len();
         let before = if s == 0 { b' ' } else { bytes[s - 1] };
+        if self.alias_digits && !before.is_ascii_alphanumeric() {
+            out.aliases.push(s);
+        }
         if !before.is_ascii_alphanumeric() && before != b'_' {
             let len_bit = 1u16.checked_shl((e - s) as u32).unwrap_or(0);
             if self.digits.dates & len_bit != 0 {
@@ -383,8 +502,9 @@ struct Block {
     special: u64,
     /// Capital ASCII letters.
     upper: u64,
-    /// Bytes among the scanner's extra name starts.
-    extra: u64,
+    /// Bytes no party name, title or verb of saying holds, nor the spaces and periods between
+    /// them: every ASCII byte but letters, digits, space, `.`, `-` and `&`.
+    barrier: u64,
 }
 
 /// Each byte's low seven bits set (`0x7f7f...`), and each byte's high bit set.
@@ -411,21 +531,56 @@ fn gather(marks: u64) -> u64 {
     ((marks >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
 }
 
-/// The masks of 64 bytes (`extra`: bytes to mark in `extra`).
-fn block_of(chunk: &[u8], extra: &[u8]) -> Block {
+/// The packed key (see [`pack_word`]) of the ASCII letters at `bytes[at..]` and their
+/// count, if there are 1 to [`MAX_WORD`] of them.
+pub fn word_key_at(bytes: &[u8], at: usize) -> Option<(u128, usize)> {
+    let len = bytes
+        .get(at..)?
+        .iter()
+        .take(MAX_WORD + 1)
+        .take_while(|b| b.is_ascii_alphabetic())
+        .count();
+    (1..=MAX_WORD)
+        .contains(&len)
+        .then(|| (key_at(bytes, at, len), len))
+}
+
+/// Packs a word of up to [`MAX_WORD`] ASCII letters, lower-cased, into one integer (the
+/// scan's table key); other words pack to keys no text word has.
+pub fn pack_word(word: &str) -> u128 {
+    if word.len() > MAX_WORD || !word.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return u128::MAX;
+    }
+    pack(word.as_bytes())
+}
+
+/// The first byte at or after `at` that is not ASCII white space (`\s` of a byte pattern),
+/// and how many white-space bytes came before it.
+pub fn after_spaces(bytes: &[u8], at: usize) -> (Option<u8>, usize) {
+    let skipped = bytes
+        .get(at..)
+        .unwrap_or(&[])
+        .iter()
+        .take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r'))
+        .count();
+    (bytes.get(at + skipped).copied(), skipped)
+}
+
+/// The masks of 64 bytes.
+fn block_of(chunk: &[u8]) -> Block {
     #[cfg(target_arch = "x86_64")]
     {
-        block_of_sse2(chunk, extra)
+        block_of_sse2(chunk)
     }
     #[cfg(not(target_arch = "x86_64"))]
     {
-        block_of_swar(chunk, extra)
+        block_of_swar(chunk)
     }
 }
 
 /// [`block_of`] sixteen bytes at a time with SSE2 (part of every x86-64 processor).
 #[cfg(target_arch = "x86_64")]
-fn block_of_sse2(chunk: &[u8], extra: &[u8]) -> Block {
+fn block_of_sse2(chunk: &[u8]) -> Block {
     use std::arch::x86_64::{
         __m128i, _mm_and_si128, _mm_cmpeq_epi8, _mm_cmpgt_epi8, _mm_loadu_si128, _mm_movemask_epi8,
         _mm_or_si128, _mm_set1_epi8,
@@ -434,7 +589,7 @@ fn block_of_sse2(chunk: &[u8], extra: &[u8]) -> Block {
     for (k, sixteen) in chunk.chunks_exact(16).enumerate() {
         // SAFETY: SSE2 is always present on x86-64; the load reads exactly the sixteen bytes
         // of `sixteen` (unaligned loads are allowed).
-        let (letters, digits, special, upper, extras) = unsafe {
+        let (letters, digits, special, upper, open) = unsafe {
             let v = _mm_loadu_si128(sixteen.as_ptr().cast::<__m128i>());
             let splat = |b: u8| _mm_set1_epi8(b as i8);
             // signed compares: bytes of 0x80 and more are negative, below every ASCII bound
@@ -450,15 +605,23 @@ fn block_of_sse2(chunk: &[u8], extra: &[u8]) -> Block {
                 _mm_cmpgt_epi8(v, splat(0xBF)),
                 _mm_cmpgt_epi8(_mm_set1_epi8(0), v),
             );
-            let extras = extra.iter().fold(_mm_set1_epi8(0), |marks, &b| {
-                _mm_or_si128(marks, _mm_cmpeq_epi8(v, splat(b)))
-            });
+            let letters = between(lower, b'a', b'z');
+            let digits = between(v, b'0', b'9');
+            let eq = |b: u8| _mm_cmpeq_epi8(v, splat(b));
+            // letters, digits, space . - & and every byte of a multi-byte character
+            let open = _mm_or_si128(
+                _mm_or_si128(letters, digits),
+                _mm_or_si128(
+                    _mm_or_si128(eq(b' '), eq(b'.')),
+                    _mm_or_si128(_mm_or_si128(eq(b'-'), eq(b'&')), v),
+                ),
+            );
             (
-                _mm_movemask_epi8(between(lower, b'a', b'z')),
-                _mm_movemask_epi8(between(v, b'0', b'9')),
-                _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, splat(b'$')), lead)),
+                _mm_movemask_epi8(letters),
+                _mm_movemask_epi8(digits),
+                _mm_movemask_epi8(_mm_or_si128(eq(b'$'), lead)),
                 _mm_movemask_epi8(between(v, b'A', b'Z')),
-                _mm_movemask_epi8(extras),
+                _mm_movemask_epi8(open),
             )
         };
         let shift = 16 * k;
@@ -467,14 +630,14 @@ fn block_of_sse2(chunk: &[u8], extra: &[u8]) -> Block {
         block.digits |= mask(digits);
         block.special |= mask(special);
         block.upper |= mask(upper);
-        block.extra |= mask(extras);
+        block.barrier |= mask(!open);
     }
     block
 }
 
 /// [`block_of`] eight bytes at a time in plain integer arithmetic.
 #[cfg_attr(target_arch = "x86_64", allow(dead_code))]
-fn block_of_swar(chunk: &[u8], extra: &[u8]) -> Block {
+fn block_of_swar(chunk: &[u8]) -> Block {
     let mut block = Block::default();
     for (k, eight) in chunk.chunks_exact(8).enumerate() {
         let mut raw = [0u8; 8];
@@ -486,15 +649,19 @@ fn block_of_swar(chunk: &[u8], extra: &[u8]) -> Block {
         // "$", or a byte with its two top bits set (the lead byte of a multi-byte character)
         let special = bytes_equal(word, b'$') | (word & (word << 1) & HIGH1);
         let upper = bytes_between(word, u64::from(b'A') - 1, u64::from(b'Z') + 1);
-        let extras = extra
-            .iter()
-            .fold(0, |marks, &b| marks | bytes_equal(word, b));
+        let open = letters
+            | digits
+            | bytes_equal(word, b' ')
+            | bytes_equal(word, b'.')
+            | bytes_equal(word, b'-')
+            | bytes_equal(word, b'&')
+            | (word & HIGH1);
         let shift = 8 * k;
         block.upper |= gather(upper) << shift;
-        block.extra |= gather(extras) << shift;
         block.letters |= gather(letters) << shift;
         block.digits |= gather(digits) << shift;
         block.special |= gather(special) << shift;
+        block.barrier |= gather(!open & HIGH1) << shift;
     }
     block
 }
@@ -506,19 +673,19 @@ pub struct Masks {
 }
 
 impl Masks {
-    fn fill(&mut self, bytes: &[u8], extra: &[u8]) {
+    fn fill(&mut self, bytes: &[u8]) {
         self.blocks.clear();
         self.blocks.reserve(bytes.len().div_ceil(64));
         let mut chunks = bytes.chunks_exact(64);
         for chunk in &mut chunks {
-            self.blocks.push(block_of(chunk, extra));
+            self.blocks.push(block_of(chunk));
         }
         let rest = chunks.remainder();
         if !rest.is_empty() {
-            // zero bytes are in no class
+            // zero bytes are in no class (and are barriers)
             let mut padded = [0u8; 64];
             padded[..rest.len()].copy_from_slice(rest);
-            self.blocks.push(block_of(&padded, extra));
+            self.blocks.push(block_of(&padded));
         }
     }
 
@@ -536,19 +703,110 @@ impl Masks {
         }
         self.blocks.len() * 64
     }
+
+    /// The first position after the last barrier before `s` (0 when none).
+    fn stretch_start(&self, s: usize) -> usize {
+        let mut k = s / 64;
+        // the barriers at positions below `s` within block `k`
+        let mut below = (1u64 << (s % 64)) - 1;
+        while let Some(block) = self.blocks.get(k) {
+            let barriers = block.barrier & below;
+            if barriers != 0 {
+                return k * 64 + 64 - barriers.leading_zeros() as usize;
+            }
+            if k == 0 {
+                break;
+            }
+            k -= 1;
+            below = u64::MAX;
+        }
+        0
+    }
+
+    /// Keeps the `names` (positions, in order) whose stretch between barriers holds one of
+    /// the `cues` (positions, in order).
+    fn keep_in_cued_stretches(&self, names: &mut Vec<usize>, cues: &[usize]) {
+        let mut next_cue = 0;
+        let mut stretch_end = 0;
+        let mut keep = false;
+        names.retain(|&at| {
+            if at >= stretch_end {
+                let start = self.stretch_start(at);
+                stretch_end = self.run_end(at, |b| !b.barrier);
+                while cues.get(next_cue).is_some_and(|&c| c < start) {
+                    next_cue += 1;
+                }
+                keep = cues.get(next_cue).is_some_and(|&c| c < stretch_end);
+            }
+            keep
+        });
+    }
+}
+
+/// The capture groups of a match already found at `start..end`, read with an anchored
+/// search over just that span (much less work than a fresh unanchored search).
+pub struct SpanCaptures<'t> {
+    text: &'t str,
+    caps: regex_automata::util::captures::Captures,
+}
+
+impl<'t> SpanCaptures<'t> {
+    /// The groups of `pattern`'s match at `start..end` of `text`, if it matches there.
+    pub fn read(
+        pattern: &regex_automata::meta::Regex,
+        text: &'t str,
+        start: usize,
+        end: usize,
+    ) -> Option<SpanCaptures<'t>> {
+        let mut caps = pattern.create_captures();
+        let input = regex_automata::Input::new(text)
+            .span(start..end)
+            .anchored(regex_automata::Anchored::Yes);
+        pattern.search_captures(&input, &mut caps);
+        caps.is_match().then_some(SpanCaptures { text, caps })
+    }
+
+    /// The whole match as `(start, end)`.
+    pub fn whole(&self) -> Option<(usize, usize)> {
+        self.caps.get_match().map(|m| (m.start(), m.end()))
+    }
+
+    /// The text of group `index` (see [`group_index`]), if it took part in the match.
+    pub fn group(&self, index: usize) -> Option<&'t str> {
+        let span = self.caps.get_group(index)?;
+        self.text.get(span.start..span.end)
+    }
+
+    /// The span of group `index` as `(start, end)`, if it took part in the match.
+    pub fn group_span(&self, index: usize) -> Option<(usize, usize)> {
+        self.caps
+            .get_group(index)
+            .map(|span| (span.start, span.end))
+    }
+}
+
+/// The index of the capture group `name` of `pattern` (`usize::MAX`, a group no match has,
+/// when the pattern has none of that name).
+pub fn group_index(pattern: &regex_automata::meta::Regex, name: &str) -> usize {
+    pattern
+        .group_info()
+        .to_index(regex_automata::PatternID::ZERO, name)
+        .unwrap_or(usize::MAX)
 }
 
 /// The leftmost-first, non-overlapping matches of `pattern` in `text`, searched for only at
-/// `anchors` (in text order) with anchored searches. When every match of the pattern starts
-/// at an anchor, these are exactly the matches of a full pass (`find_iter`).
+/// `anchors` (in text order) where `may_start` allows, with anchored searches. When every
+/// match of the pattern starts at an anchor that `may_start` allows, these are exactly the
+/// matches of a full pass (`find_iter`).
 pub fn anchored_matches<'a>(
     pattern: &'a regex_automata::meta::Regex,
     text: &'a str,
     anchors: &'a [usize],
+    may_start: impl Fn(&[u8], usize) -> bool + 'a,
 ) -> impl Iterator<Item = (usize, usize)> + 'a {
     let mut free_from = 0;
     anchors.iter().filter_map(move |&at| {
-        if at < free_from || at > text.len() {
+        if at < free_from || at >= text.len() || !may_start(text.as_bytes(), at) {
             return None;
         }
         let input = regex_automata::Input::new(text)
@@ -580,7 +838,9 @@ mod tests {
             dates: 1 << 4,
             terms: 0b1110,
         });
-        s.want_names([b'3']);
+        s.add_alias_word("acme", 0, LeadCase::Capital);
+        s.add_alias_word("musd", 0, LeadCase::Upper);
+        s.want_names(true, false, false);
         s.finish();
         s
     }
@@ -606,8 +866,47 @@ mod tests {
         assert_eq!(words(&a.dates), ["March", "2020", "year"]);
         assert_eq!(words(&a.terms), ["5", "3", "4", "43c", "3", "year", "3M"]);
         assert_eq!(
-            words(&a.names),
-            ["In", "March", "Acme", "3", "MUSD", "3", "3M"]
+            words(&a.aliases),
+            ["2020", "Acme", "5", "3", "MUSD", "4", "43c", "3", "3M"]
+        );
+        assert_eq!(words(&a.names), ["In", "March", "Acme", "MUSD"]);
+    }
+
+    #[test]
+    fn alias_words_stand_for_the_alias_start_in_the_case_it_needs() {
+        let mut s = Scanner::default();
+        // "the Information": the scan looks for "the", the start itself
+        s.add_alias_word("the", 0, LeadCase::Any);
+        // "a unit of Amazon": "unit" stands two bytes in
+        s.add_alias_word("unit", 2, LeadCase::Any);
+        s.add_alias_word("aws", 0, LeadCase::Upper);
+        s.want_names(false, false, false);
+        s.finish();
+        let text = "aws AWS, a unit of Amazon, xunit the";
+        let mut a = Anchors::default();
+        s.scan(text, &mut a);
+        let at = |needle: &str| text.find(needle).unwrap_or(usize::MAX);
+        assert_eq!(a.aliases, [at("AWS"), at("a unit"), at("the")]);
+    }
+
+    #[test]
+    fn capitalised_words_are_kept_only_in_stretches_with_a_name_cue() {
+        let mut s = Scanner::default();
+        s.add_word("inc", NAME_CUE);
+        s.add_word("a", NAME_CUE_UPPER);
+        s.want_names(false, false, true);
+        s.finish();
+        let text = "Acme Widgets Inc. sold it. Bob Jones (Carl Smith) met Dora, Eve S.A. Fay";
+        let mut a = Anchors::default();
+        s.scan(text, &mut a);
+        let kept: Vec<&str> = a
+            .names
+            .iter()
+            .map(|&i| text[i..].split([' ', '.', ')']).next().unwrap_or(""))
+            .collect();
+        assert_eq!(
+            kept,
+            ["Acme", "Widgets", "Inc", "Bob", "Jones", "Eve", "S", "A", "Fay"]
         );
     }
 
@@ -615,7 +914,7 @@ mod tests {
     fn masks_match_each_byte_s_class() {
         let bytes: Vec<u8> = (0..=255u8).chain(b"$a9Zz@[`{/:".iter().copied()).collect();
         let mut masks = Masks::default();
-        masks.fill(&bytes, b"a");
+        masks.fill(&bytes);
         for (i, &b) in bytes.iter().enumerate() {
             let block = masks.blocks[i / 64];
             let bit = |m: u64| m >> (i % 64) & 1 == 1;
@@ -623,7 +922,8 @@ mod tests {
             assert_eq!(bit(block.digits), b.is_ascii_digit(), "byte {b:#x}");
             assert_eq!(bit(block.special), b == b'$' || b >= 0xC0, "byte {b:#x}");
             assert_eq!(bit(block.upper), b.is_ascii_uppercase(), "byte {b:#x}");
-            assert_eq!(bit(block.extra), b == b'a', "byte {b:#x}");
+            let open = b.is_ascii_alphanumeric() || b" .-&".contains(&b) || b >= 0x80;
+            assert_eq!(bit(block.barrier), !open, "byte {b:#x}");
         }
     }
 
@@ -634,10 +934,10 @@ mod tests {
             .map(|b| b.rotate_left(3))
             .collect();
         for chunk in bytes.chunks_exact(64) {
-            let (a, b) = (block_of(chunk, b"aU3"), block_of_swar(chunk, b"aU3"));
+            let (a, b) = (block_of(chunk), block_of_swar(chunk));
             assert_eq!(
-                (a.letters, a.digits, a.special, a.upper, a.extra),
-                (b.letters, b.digits, b.special, b.upper, b.extra)
+                (a.letters, a.digits, a.special, a.upper, a.barrier),
+                (b.letters, b.digits, b.special, b.upper, b.barrier)
             );
         }
     }

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use regex::Regex;
 
+use super::scan;
 use super::CharMap;
 use crate::model::Term;
 use crate::rules::{RuleSet, RulesError};
@@ -53,6 +54,13 @@ pub struct TermExtractor {
     numbers: HashMap<String, u32>,
     units: HashMap<String, u32>,
     deal_nouns: Vec<String>,
+    /// First words of the open, reference and until phrases (packed keys, sorted), each
+    /// with the bytes that may follow it after white space (`None`: anything may follow).
+    phrase_starts: Vec<(u128, Option<Box<[bool; 256]>>)>,
+    /// The number words (packed keys), sorted.
+    number_words: Vec<u128>,
+    /// The unit words (lower case) and "and" (of "and a half").
+    unit_words: Vec<String>,
 }
 
 fn alternation(words: &[String]) -> String {
@@ -84,6 +92,55 @@ fn first_words(phrase: &str) -> Option<Vec<String>> {
         words.push(joined.clone());
     }
     Some(words)
+}
+
+/// The first words of the open, reference and until phrases (sorted), each with the bytes
+/// that may come after it and white space: the first byte of the phrase's next word, or for
+/// a one-word phrase what the pattern puts after it (a determiner after a reference, a year
+/// after an until word); `None` for the open phrases and hyphenated first words, which the
+/// pattern may join to what follows.
+fn phrase_starts(
+    open: &[String],
+    reference: &[String],
+    until: &[String],
+) -> Vec<(u128, Option<Box<[bool; 256]>>)> {
+    let mut starts: HashMap<String, Option<Box<[bool; 256]>>> = HashMap::new();
+    let any = |starts: &mut HashMap<_, _>, phrase: &str| {
+        for word in first_words(phrase).unwrap_or_default() {
+            starts.insert(word, None);
+        }
+    };
+    for phrase in open {
+        any(&mut starts, phrase);
+    }
+    for (phrases, after_last) in [(reference, "tiaTIA"), (until, "12")] {
+        for phrase in phrases {
+            let mut words = phrase.split(' ');
+            let first = words.next().unwrap_or("");
+            if first.contains('-') {
+                any(&mut starts, phrase);
+                continue;
+            }
+            let entry = starts
+                .entry(first.to_string())
+                .or_insert_with(|| Some(Box::new([false; 256])));
+            if let Some(allowed) = entry {
+                let follow: Vec<u8> = match words.next().and_then(|w| w.bytes().next()) {
+                    Some(b) => vec![b.to_ascii_lowercase(), b.to_ascii_uppercase()],
+                    None => after_last.bytes().collect(),
+                };
+                for b in follow {
+                    allowed[usize::from(b)] = true;
+                }
+            }
+        }
+    }
+    let mut sorted: Vec<_> = starts
+        .into_iter()
+        .map(|(word, allowed)| (scan::pack_word(&word), allowed))
+        .collect();
+    sorted.sort_unstable_by_key(|entry| entry.0);
+    sorted
 }
 
 impl TermExtractor {
@@ -145,6 +202,12 @@ impl TermExtractor {
             .chain([Some(vec!["a".to_string(), "an".to_string()])])
             .collect::<Option<Vec<Vec<String>>>>()
             .map(|lists| lists.into_iter().flatten().collect());
+        let phrase_starts = phrase_starts(&open, &reference, &until);
+        let mut packed_numbers: Vec<u128> =
+            number_words.iter().map(|w| scan::pack_word(w)).collect();
+        packed_numbers.sort_unstable();
+        let mut unit_words = unit_words;
+        unit_words.push("and".to_string());
         Ok(TermExtractor {
             pattern,
             anchored,
@@ -152,6 +215,9 @@ impl TermExtractor {
             numbers,
             units,
             deal_nouns: deal,
+            phrase_starts,
+            number_words: packed_numbers,
+            unit_words,
         })
     }
 
@@ -188,8 +254,69 @@ impl TermExtractor {
     /// where a term can start, in text order): the same as [`TermExtractor::find_bytes`],
     /// without a pass of the pattern over the whole text.
     pub fn find_bytes_at(&self, text: &str, anchors: &[usize]) -> Vec<TermHit> {
-        let matches = super::scan::anchored_matches(&self.anchored, text, anchors);
+        let may_start = |bytes: &[u8], at: usize| self.may_start(bytes, at);
+        let matches = super::scan::anchored_matches(&self.anchored, text, anchors, may_start);
         self.read_matches(text, matches)
+    }
+
+    /// Whether a term may start at the scan anchor `at`, by what the pattern needs right
+    /// after a number ("[- ]" then a unit or "and a half"), an article ("\\s+" then a
+    /// unit) or the first word of a phrase (its next word, or the year after "through").
+    fn may_start(&self, bytes: &[u8], at: usize) -> bool {
+        let Some(&first) = bytes.get(at) else {
+            return false;
+        };
+        let next = |i: usize| bytes.get(i).copied().unwrap_or(0);
+        if first.is_ascii_digit() {
+            let mut end = at
+                + bytes[at..]
+                    .iter()
+                    .take_while(|b| b.is_ascii_digit())
+                    .count();
+            if next(end) == b'.' && next(end + 1).is_ascii_digit() {
+                end += 2;
+            }
+            return matches!(next(end), b'-' | b' ') && self.unit_at(bytes, end + 1);
+        }
+        let Some((key, len)) = scan::word_key_at(bytes, at) else {
+            return true;
+        };
+        let end = at + len;
+        if let Ok(i) = self.phrase_starts.binary_search_by_key(&key, |(k, _)| *k) {
+            let Some(allowed) = &self.phrase_starts[i].1 else {
+                return true;
+            };
+            let (after, skipped) = super::scan::after_spaces(bytes, end);
+            if skipped > 0 && after.is_some_and(|b| allowed[usize::from(b)]) {
+                return true;
+            }
+        }
+        if self.number_words.binary_search(&key).is_ok() {
+            // "-" then another number, "and a half" or a unit; " " then one of the last two
+            let ok = match next(end) {
+                b'-' => next(end + 1).is_ascii_alphabetic(),
+                b' ' => self.unit_at(bytes, end + 1),
+                _ => false,
+            };
+            if ok {
+                return true;
+            }
+        }
+        if key == scan::pack_word("a") || key == scan::pack_word("an") {
+            let (_, skipped) = super::scan::after_spaces(bytes, end);
+            if skipped > 0 && self.unit_at(bytes, end + skipped) {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Whether a unit word (or "and") starts at `at`, in any case.
+    fn unit_at(&self, bytes: &[u8], at: usize) -> bool {
+        let rest = bytes.get(at..).unwrap_or(&[]);
+        self.unit_words
+            .iter()
+            .any(|u| rest.len() >= u.len() && rest[..u.len()].eq_ignore_ascii_case(u.as_bytes()))
     }
 
     fn read_matches(
