@@ -178,13 +178,15 @@ pub const ANCHOR_WORDS: &[&str] = &[
     "dec",
 ];
 
-/// Words that start a quarter ("first quarter") or a relative date ("last year").
-const QUARTER_OR_RELATIVE: &[&str] = &[
+/// Words that start a quarter ("first quarter") or a relative date ("last year"), packed.
+const QUARTER_OR_RELATIVE: [u128; 12] = super::scan::pack_words([
     "first", "second", "third", "fourth", "final", "last", "this", "next", "previous", "current",
     "past", "coming",
-];
-/// Words that start "a year ago", "months earlier".
-const AGO_UNITS: &[&str] = &["year", "month", "quarter"];
+]);
+/// Words that start "a year ago", "months earlier", packed.
+const AGO_UNITS: [u128; 3] = super::scan::pack_words(["year", "month", "quarter"]);
+/// "q", packed.
+const Q: u128 = super::scan::pack_word("q");
 
 /// Whether a date may start at the scan anchor `at`: what the pattern needs right after
 /// each kind of start word, tested on a few bytes (a month name is capitalised, "Q" takes a
@@ -209,8 +211,7 @@ fn may_start(bytes: &[u8], at: usize) -> bool {
         return true;
     };
     let end = at + len;
-    let is = |words: &[&str]| words.iter().any(|w| super::scan::pack_word(w) == key);
-    if is(QUARTER_OR_RELATIVE) {
+    if QUARTER_OR_RELATIVE.contains(&key) {
         // "[- ]quarter" or "\s+(year|month|quarter)"
         let (after, skipped) = match next(end) {
             b'-' => (Some(next(end + 1)), 1),
@@ -218,16 +219,16 @@ fn may_start(bytes: &[u8], at: usize) -> bool {
         };
         return skipped > 0 && after.is_some_and(|b| b"yYmMqQ".contains(&b));
     }
-    if is(AGO_UNITS) {
+    if AGO_UNITS.contains(&key) {
         // "\s+(ago|earlier)"
         let (after, skipped) = super::scan::after_spaces(bytes, end);
         return skipped > 0 && after.is_some_and(|b| b"aAeE".contains(&b));
     }
-    if is(&["q"]) {
+    if key == Q {
         return first == b'Q' && (b'1'..=b'4').contains(&next(at + 1));
     }
-    // month names are matched capitalised
-    first.is_ascii_uppercase() || !is(ANCHOR_WORDS)
+    // what is left of the pattern's start words are month names, matched capitalised
+    first.is_ascii_uppercase()
 }
 
 /// Lengths of digit runs (bit per length) the date pattern can start with: one digit ("1Q",

@@ -127,7 +127,7 @@ pub struct Scanner {
     /// The flags of each slot of `table`.
     table_flags: Vec<Flags>,
     /// For each pair of first two letters (a single letter pairs with itself), a bit per
-    /// word length that has words.
+    /// word length that has words; indexed by [`Scanner::pair`].
     lengths: Vec<u32>,
     /// Money symbol characters, sorted.
     symbols: Vec<char>,
@@ -190,11 +190,9 @@ impl Scanner {
         }
         let second = bytes.get(1).copied().unwrap_or(first);
         if self.lengths.is_empty() {
-            self.lengths = vec![0; 26 * 26];
+            self.lengths = vec![0; 1024];
         }
-        if let Some(pair) = Self::pair(first, second) {
-            self.lengths[pair] |= 1 << bytes.len();
-        }
+        self.lengths[Self::pair(first, second)] |= 1 << bytes.len();
         self.keys.push((pack(bytes), flags));
         true
     }
@@ -282,10 +280,10 @@ impl Scanner {
         }
     }
 
-    fn pair(first: u8, second: u8) -> Option<usize> {
-        let a = first.to_ascii_lowercase().wrapping_sub(b'a');
-        let b = second.to_ascii_lowercase().wrapping_sub(b'a');
-        (a < 26 && b < 26).then(|| usize::from(a) * 26 + usize::from(b))
+    /// The index of two ASCII letters in [`Scanner::lengths`]: their low five bits, which
+    /// are the same in both cases (any two bytes give an index in range).
+    fn pair(first: u8, second: u8) -> usize {
+        usize::from(first & 0x1F) << 5 | usize::from(second & 0x1F)
     }
 
     fn slot(key: u128, bits: u32) -> usize {
@@ -315,8 +313,9 @@ impl Scanner {
     /// The cheap filter: some word starts with these letters and has this length.
     fn might_be(&self, first: u8, second: u8, len: usize) -> bool {
         len <= MAX_WORD
-            && Self::pair(first, second)
-                .and_then(|pair| self.lengths.get(pair))
+            && self
+                .lengths
+                .get(Self::pair(first, second))
                 .is_some_and(|lengths| lengths & (1 << len) != 0)
     }
 
@@ -547,11 +546,32 @@ pub fn word_key_at(bytes: &[u8], at: usize) -> Option<(u128, usize)> {
 
 /// Packs a word of up to [`MAX_WORD`] ASCII letters, lower-cased, into one integer (the
 /// scan's table key); other words pack to keys no text word has.
-pub fn pack_word(word: &str) -> u128 {
-    if word.len() > MAX_WORD || !word.bytes().all(|b| b.is_ascii_alphabetic()) {
+pub const fn pack_word(word: &str) -> u128 {
+    let bytes = word.as_bytes();
+    if bytes.is_empty() || bytes.len() > MAX_WORD {
         return u128::MAX;
     }
-    pack(word.as_bytes())
+    let mut key = 0u128;
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_alphabetic() {
+            return u128::MAX;
+        }
+        key = (key << 8) | bytes[i].to_ascii_lowercase() as u128;
+        i += 1;
+    }
+    key
+}
+
+/// [`pack_word`] of each word.
+pub const fn pack_words<const N: usize>(words: [&str; N]) -> [u128; N] {
+    let mut keys = [0u128; N];
+    let mut i = 0;
+    while i < N {
+        keys[i] = pack_word(words[i]);
+        i += 1;
+    }
+    keys
 }
 
 /// The first byte at or after `at` that is not ASCII white space (`\s` of a byte pattern),
@@ -635,6 +655,62 @@ fn block_of_sse2(chunk: &[u8]) -> Block {
     block
 }
 
+/// [`block_of`] thirty-two bytes at a time with AVX2.
+///
+/// # Safety
+/// The processor must support AVX2 (check with `is_x86_feature_detected!("avx2")`).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn block_of_avx2(chunk: &[u8]) -> Block {
+    use std::arch::x86_64::{
+        __m256i, _mm256_and_si256, _mm256_cmpeq_epi8, _mm256_cmpgt_epi8, _mm256_loadu_si256,
+        _mm256_movemask_epi8, _mm256_or_si256, _mm256_set1_epi8,
+    };
+    macro_rules! splat {
+        ($b:expr) => {
+            _mm256_set1_epi8($b as i8)
+        };
+    }
+    // signed compares: bytes of 0x80 and more are negative, below every ASCII bound
+    macro_rules! between {
+        ($x:expr, $low:expr, $high:expr) => {
+            _mm256_and_si256(
+                _mm256_cmpgt_epi8($x, splat!($low - 1)),
+                _mm256_cmpgt_epi8(splat!($high + 1), $x),
+            )
+        };
+    }
+    let mut block = Block::default();
+    for (k, half) in chunk.chunks_exact(32).enumerate() {
+        // SAFETY: the load reads exactly the 32 bytes of `half` (unaligned loads are allowed)
+        let v = unsafe { _mm256_loadu_si256(half.as_ptr().cast::<__m256i>()) };
+        let lower = _mm256_or_si256(v, splat!(0x20u8));
+        // bytes 0xC0..=0xFF (lead bytes of multi-byte characters) are -64..=-1 as i8
+        let lead = _mm256_and_si256(
+            _mm256_cmpgt_epi8(v, splat!(0xBFu8)),
+            _mm256_cmpgt_epi8(splat!(0u8), v),
+        );
+        let letters = between!(lower, b'a', b'z');
+        let digits = between!(v, b'0', b'9');
+        let eq = |b: u8| _mm256_cmpeq_epi8(v, splat!(b));
+        let open = _mm256_or_si256(
+            _mm256_or_si256(letters, digits),
+            _mm256_or_si256(
+                _mm256_or_si256(eq(b' '), eq(b'.')),
+                _mm256_or_si256(_mm256_or_si256(eq(b'-'), eq(b'&')), v),
+            ),
+        );
+        let shift = 32 * k;
+        let mask = |m: i32| u64::from(m as u32) << shift;
+        block.letters |= mask(_mm256_movemask_epi8(letters));
+        block.digits |= mask(_mm256_movemask_epi8(digits));
+        block.special |= mask(_mm256_movemask_epi8(_mm256_or_si256(eq(b'$'), lead)));
+        block.upper |= mask(_mm256_movemask_epi8(between!(v, b'A', b'Z')));
+        block.barrier |= mask(!_mm256_movemask_epi8(open));
+    }
+    block
+}
+
 /// [`block_of`] eight bytes at a time in plain integer arithmetic.
 #[cfg_attr(target_arch = "x86_64", allow(dead_code))]
 fn block_of_swar(chunk: &[u8]) -> Block {
@@ -676,6 +752,13 @@ impl Masks {
     fn fill(&mut self, bytes: &[u8]) {
         self.blocks.clear();
         self.blocks.reserve(bytes.len().div_ceil(64));
+        #[cfg(target_arch = "x86_64")]
+        let block_of = if std::is_x86_feature_detected!("avx2") {
+            // SAFETY: AVX2 is present (checked just above)
+            |chunk: &[u8]| unsafe { block_of_avx2(chunk) }
+        } else {
+            block_of
+        };
         let mut chunks = bytes.chunks_exact(64);
         for chunk in &mut chunks {
             self.blocks.push(block_of(chunk));
@@ -935,10 +1018,14 @@ mod tests {
             .collect();
         for chunk in bytes.chunks_exact(64) {
             let (a, b) = (block_of(chunk), block_of_swar(chunk));
-            assert_eq!(
-                (a.letters, a.digits, a.special, a.upper, a.barrier),
-                (b.letters, b.digits, b.special, b.upper, b.barrier)
-            );
+            let fields = |x: Block| (x.letters, x.digits, x.special, x.upper, x.barrier);
+            assert_eq!(fields(a), fields(b));
+            #[cfg(target_arch = "x86_64")]
+            if std::is_x86_feature_detected!("avx2") {
+                // SAFETY: AVX2 is present (checked just above)
+                let c = unsafe { block_of_avx2(chunk) };
+                assert_eq!(fields(a), fields(c));
+            }
         }
     }
 

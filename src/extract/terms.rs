@@ -302,7 +302,8 @@ impl TermExtractor {
                 return true;
             }
         }
-        if key == scan::pack_word("a") || key == scan::pack_word("an") {
+        const ARTICLES: [u128; 2] = scan::pack_words(["a", "an"]);
+        if ARTICLES.contains(&key) {
             let (_, skipped) = super::scan::after_spaces(bytes, end);
             if skipped > 0 && self.unit_at(bytes, end + skipped) {
                 return true;
