@@ -48,8 +48,8 @@ impl Extractor {
         let party_words = parties.scan_words();
         let parties_anchored = party_words.is_some();
         if let Some(words) = party_words {
-            for (word, offset, case) in &words.alias_words {
-                scanner.add_alias_word(word, *offset, *case);
+            for alias in &words.alias_words {
+                scanner.add_alias_word(&alias.word, alias.offset, alias.case, &alias.follow);
             }
             let gate = words.name_cues.as_ref().is_some_and(|cues| {
                 cues.iter().all(|(word, upper_only)| {

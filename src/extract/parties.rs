@@ -98,9 +98,8 @@ pub struct PartyExtractor {
 /// ([`PartyExtractor::scan_words`]).
 #[derive(Debug, Clone, Default)]
 pub struct ScanWords {
-    /// For each alias that starts with a letter, one of its words of ASCII letters: the
-    /// word, how far into the alias it stands, and the case it needs in the text.
-    pub alias_words: Vec<(String, usize, LeadCase)>,
+    /// For each alias that starts with a letter, one of its words of ASCII letters.
+    pub alias_words: Vec<AliasWord>,
     /// Whether some alias starts with a digit.
     pub alias_digits: bool,
     /// Whether some alias starts with more letters than the scan's words hold.
@@ -108,6 +107,21 @@ pub struct ScanWords {
     /// A letter run of each word the name rules compare, with whether it counts only in
     /// capitals; `None` when some such word has no run the scan can mark.
     pub name_cues: Option<Vec<(String, bool)>>,
+}
+
+/// A word of an alias for the scan to look for (see [`Scanner::add_alias_word`]).
+///
+/// [`Scanner::add_alias_word`]: super::scan::Scanner::add_alias_word
+#[derive(Debug, Clone)]
+pub struct AliasWord {
+    /// The word's ASCII letters.
+    pub word: String,
+    /// How far into the alias it stands (bytes).
+    pub offset: usize,
+    /// The case it needs in the text.
+    pub case: LeadCase,
+    /// The alias's next two bytes after the word (fewer at its end).
+    pub follow: Vec<u8>,
 }
 
 /// The word of ASCII letters of an alias (starting with a letter) that the scan should
@@ -351,11 +365,12 @@ impl PartyExtractor {
                 words.alias_digits = true;
             } else if first.is_ascii_alphabetic() {
                 match alias_anchor_word(bytes) {
-                    Some((offset, len)) => words.alias_words.push((
-                        pattern.alias[offset..offset + len].to_string(),
+                    Some((offset, len)) => words.alias_words.push(AliasWord {
+                        word: pattern.alias[offset..offset + len].to_string(),
                         offset,
-                        LeadCase::of(&bytes[offset..offset + len]),
-                    )),
+                        case: LeadCase::of(&bytes[offset..offset + len]),
+                        follow: bytes[offset + len..].iter().take(2).copied().collect(),
+                    }),
                     None => words.alias_long = true,
                 }
             } else {
@@ -954,6 +969,13 @@ fn token_end(bytes: &[u8], pos: usize) -> usize {
     let n = bytes.len();
     let mut i = pos;
     while i < n {
+        // most bytes are plain letters and digits
+        while i < n && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'&') {
+            i += 1;
+        }
+        if i >= n {
+            break;
+        }
         let b = bytes[i];
         let inner_dot = (b == b'.' || b == b'-')
             && i > pos

@@ -74,6 +74,23 @@ impl LeadCase {
     }
 }
 
+/// Bytes an alias has right after the word the scan looks for (lower-cased).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+struct Follow {
+    bytes: [u8; 2],
+    len: u8,
+}
+
+impl Follow {
+    /// Whether `bytes` from `at` on start with these bytes, in any case of a letter.
+    fn found_at(&self, bytes: &[u8], at: usize) -> bool {
+        let want = &self.bytes[..usize::from(self.len)];
+        bytes
+            .get(at..at + want.len())
+            .is_some_and(|found| found.eq_ignore_ascii_case(want))
+    }
+}
+
 /// Where each family may match, in text order (byte offsets).
 #[derive(Debug, Default, Clone)]
 pub struct Anchors {
@@ -141,7 +158,7 @@ pub struct Scanner {
     gate_names: bool,
     /// For each packed [`ALIAS`] word: how far into an alias it stands and the case it
     /// needs, sorted by key.
-    alias_words: Vec<(u128, usize, LeadCase)>,
+    alias_words: Vec<(u128, usize, LeadCase, Follow)>,
     /// Whether an alias starts with a digit (digit runs are alias anchors).
     alias_digits: bool,
     /// Whether an alias starts with more than [`MAX_WORD`] letters (long words are alias
@@ -218,11 +235,26 @@ impl Scanner {
     /// after it (or the alias's end, when `offset` is 0). Where the text holds the word in
     /// the case it needs, the alias may start `offset` bytes earlier. False if the word
     /// cannot be one (see [`Scanner::add_word`]).
-    pub fn add_alias_word(&mut self, word: &str, offset: usize, case: LeadCase) -> bool {
+    ///
+    /// `follow` holds the alias's bytes right after the word (up to two are used): the text
+    /// must hold them too, in any case of a letter.
+    pub fn add_alias_word(
+        &mut self,
+        word: &str,
+        offset: usize,
+        case: LeadCase,
+        follow: &[u8],
+    ) -> bool {
         if !self.add_word(word, ALIAS) {
             return false;
         }
-        self.alias_words.push((pack(word.as_bytes()), offset, case));
+        let mut next = Follow::default();
+        for (slot, &b) in next.bytes.iter_mut().zip(follow) {
+            *slot = b.to_ascii_lowercase();
+            next.len += 1;
+        }
+        self.alias_words
+            .push((pack(word.as_bytes()), offset, case, next));
         true
     }
 
@@ -438,17 +470,17 @@ impl Scanner {
     /// The alias starts the [`ALIAS`] word at `s..e` implies.
     fn alias_starts(&self, bytes: &[u8], s: usize, e: usize, out: &mut Anchors) {
         let key = key_at(bytes, s, e - s);
-        let first = self.alias_words.partition_point(|&(k, _, _)| k < key);
+        let first = self.alias_words.partition_point(|&(k, ..)| k < key);
         let word = &bytes[s..e];
-        for &(_, offset, case) in self.alias_words[first..]
+        for &(_, offset, case, follow) in self.alias_words[first..]
             .iter()
-            .take_while(|&&(k, _, _)| k == key)
+            .take_while(|&&(k, ..)| k == key)
         {
             let Some(start) = s.checked_sub(offset) else {
                 continue;
             };
             let edge = start == 0 || !bytes[start - 1].is_ascii_alphanumeric();
-            if edge && case.allows(word) {
+            if edge && case.allows(word) && follow.found_at(bytes, e) {
                 if out.aliases.last().is_some_and(|&last| last > start) {
                     out.aliases_unsorted = true;
                 }
@@ -921,8 +953,8 @@ mod tests {
             dates: 1 << 4,
             terms: 0b1110,
         });
-        s.add_alias_word("acme", 0, LeadCase::Capital);
-        s.add_alias_word("musd", 0, LeadCase::Upper);
+        s.add_alias_word("acme", 0, LeadCase::Capital, b"");
+        s.add_alias_word("musd", 0, LeadCase::Upper, b"");
         s.want_names(true, false, false);
         s.finish();
         s
@@ -959,17 +991,17 @@ mod tests {
     fn alias_words_stand_for_the_alias_start_in_the_case_it_needs() {
         let mut s = Scanner::default();
         // "the Information": the scan looks for "the", the start itself
-        s.add_alias_word("the", 0, LeadCase::Any);
+        s.add_alias_word("the", 0, LeadCase::Any, b" I");
         // "a unit of Amazon": "unit" stands two bytes in
-        s.add_alias_word("unit", 2, LeadCase::Any);
-        s.add_alias_word("aws", 0, LeadCase::Upper);
+        s.add_alias_word("unit", 2, LeadCase::Any, b" o");
+        s.add_alias_word("aws", 0, LeadCase::Upper, b"");
         s.want_names(false, false, false);
         s.finish();
-        let text = "aws AWS, a unit of Amazon, xunit the";
+        let text = "aws AWS, a unit of Amazon, xunit the news, the information";
         let mut a = Anchors::default();
         s.scan(text, &mut a);
         let at = |needle: &str| text.find(needle).unwrap_or(usize::MAX);
-        assert_eq!(a.aliases, [at("AWS"), at("a unit"), at("the")]);
+        assert_eq!(a.aliases, [at("AWS"), at("a unit"), at("the i")]);
     }
 
     #[test]
