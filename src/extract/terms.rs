@@ -61,6 +61,8 @@ pub struct TermExtractor {
     number_words: Vec<u128>,
     /// The unit words (lower case) and "and" (of "and a half").
     unit_words: Vec<String>,
+    /// The first bytes of `unit_words`, in both cases.
+    unit_first: [bool; 256],
 }
 
 fn alternation(words: &[String]) -> String {
@@ -208,6 +210,11 @@ impl TermExtractor {
         packed_numbers.sort_unstable();
         let mut unit_words = unit_words;
         unit_words.push("and".to_string());
+        let mut unit_first = [false; 256];
+        for b in unit_words.iter().filter_map(|u| u.bytes().next()) {
+            unit_first[usize::from(b.to_ascii_lowercase())] = true;
+            unit_first[usize::from(b.to_ascii_uppercase())] = true;
+        }
         Ok(TermExtractor {
             pattern,
             anchored,
@@ -218,6 +225,7 @@ impl TermExtractor {
             phrase_starts,
             number_words: packed_numbers,
             unit_words,
+            unit_first,
         })
     }
 
@@ -315,6 +323,12 @@ impl TermExtractor {
     /// Whether a unit word (or "and") starts at `at`, in any case.
     fn unit_at(&self, bytes: &[u8], at: usize) -> bool {
         let rest = bytes.get(at..).unwrap_or(&[]);
+        if !rest
+            .first()
+            .is_some_and(|&b| self.unit_first[usize::from(b)])
+        {
+            return false;
+        }
         self.unit_words
             .iter()
             .any(|u| rest.len() >= u.len() && rest[..u.len()].eq_ignore_ascii_case(u.as_bytes()))
