@@ -91,19 +91,21 @@ impl Extractor {
 
     /// Extracts everything from one article.
     pub fn extract(&self, article: &Article) -> Extraction {
-        let text = article.text.as_str();
-        let mut anchors = scan::Anchors::default();
-        self.scanner.scan(text, &mut anchors);
-        let money = self.money.find_at_cues(text, &anchors.cues);
-        self.extract_scanned(article, money, &anchors)
+        with_anchors(|anchors| {
+            let text = article.text.as_str();
+            self.scanner.scan(text, anchors);
+            let money = self.money.find_at_cues(text, &anchors.cues);
+            self.extract_scanned(article, money, anchors)
+        })
     }
 
     /// Extracts everything from one article, given its money mentions (character offsets,
     /// in text order) found elsewhere.
     pub fn extract_with_money(&self, article: &Article, money: Vec<Money>) -> Extraction {
-        let mut anchors = scan::Anchors::default();
-        self.scanner.scan(&article.text, &mut anchors);
-        self.extract_scanned(article, money, &anchors)
+        with_anchors(|anchors| {
+            self.scanner.scan(&article.text, anchors);
+            self.extract_scanned(article, money, anchors)
+        })
     }
 
     fn extract_scanned(
@@ -152,6 +154,25 @@ impl Extractor {
             claims,
         }
     }
+}
+
+/// Runs `f` with this thread's scan scratch (its lists keep their room from one article to
+/// the next), or with fresh lists should the scratch be in use.
+fn with_anchors<T>(f: impl FnOnce(&mut scan::Anchors) -> T) -> T {
+    thread_local! {
+        static ANCHORS: std::cell::RefCell<scan::Anchors> =
+            std::cell::RefCell::new(scan::Anchors::default());
+    }
+    ANCHORS.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut anchors) => {
+            let result = f(&mut anchors);
+            if anchors.is_large() {
+                *anchors = scan::Anchors::default();
+            }
+            result
+        }
+        Err(_) => f(&mut scan::Anchors::default()),
+    })
 }
 
 /// Converts between byte offsets and character offsets of one text, in O(1) for ASCII text

@@ -113,6 +113,12 @@ pub struct Anchors {
 }
 
 impl Anchors {
+    /// Whether the lists hold room for a text of more than a megabyte (worth freeing
+    /// rather than keeping for the next text).
+    pub fn is_large(&self) -> bool {
+        self.masks.blocks.capacity() > 16_384
+    }
+
     /// Empties every list, keeping the allocations.
     pub fn clear(&mut self) {
         self.cues.clear();
