@@ -15,8 +15,8 @@ use tantivy::schema::{
 };
 
 use tantivy::tokenizer::{
-    Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
-    Token, TokenFilter, TokenStream, Tokenizer,
+    Language, LowerCaser, RawTokenizer, Stemmer, TextAnalyzer, Token, TokenFilter, TokenStream,
+    Tokenizer,
 };
 use tantivy::Index;
 
@@ -260,8 +260,9 @@ impl StoredFields {
 }
 
 /// Registers the tokenizers the schema names beyond tantivy's defaults, and replaces
-/// tantivy's [`PROSE`] analyzer by one that makes the same tokens faster (see
-/// [`CachedStemmer`]). Must be called on every [`Index`] opened or created.
+/// tantivy's [`NAMES`] and [`PROSE`] analyzers by ones that make the same tokens faster
+/// (see [`LowerWords`] and [`CachedStemmer`]). Must be called on every [`Index`] opened or
+/// created.
 pub fn register_tokenizers(index: &Index) {
     index.tokenizers().register(
         LOWER_RAW,
@@ -269,17 +270,156 @@ pub fn register_tokenizers(index: &Index) {
             .filter(LowerCaser)
             .build(),
     );
+    index.tokenizers().register(NAMES, names_analyzer());
     index.tokenizers().register(PROSE, prose_analyzer());
+}
+
+/// Words, at most 40 bytes long, lower-cased: the tokens of tantivy's `default` analyzer.
+pub fn names_analyzer() -> TextAnalyzer {
+    TextAnalyzer::from(LowerWords::default())
 }
 
 /// Words, at most 40 bytes long, lower-cased and stemmed (English): tantivy's `en_stem`
 /// chain, with the stemmer's answers remembered.
 pub fn prose_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
-        .filter(LowerCaser)
+    TextAnalyzer::builder(LowerWords::default())
         .filter(CachedStemmer)
         .build()
+}
+
+/// Longest word kept, in bytes (tantivy's `RemoveLongFilter::limit(40)` keeps shorter ones).
+const MAX_WORD_BYTES: usize = 40;
+
+/// The tokens of tantivy's `SimpleTokenizer` followed by `RemoveLongFilter::limit(40)` and
+/// `LowerCaser` (same text, offsets and positions: a word left out still takes its
+/// position), made in one pass over the text, with ASCII bytes classified without decoding
+/// characters. Indexing spends a good part of its time in these three stages.
+#[derive(Clone, Default)]
+pub struct LowerWords {
+    token: Token,
+}
+
+/// Token stream of [`LowerWords`].
+pub struct LowerWordsStream<'a> {
+    text: &'a str,
+    /// Byte offset where the search for the next word starts.
+    at: usize,
+    token: &'a mut Token,
+}
+
+impl Tokenizer for LowerWords {
+    type TokenStream<'a> = LowerWordsStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> LowerWordsStream<'a> {
+        self.token.reset();
+        LowerWordsStream {
+            text,
+            at: 0,
+            token: &mut self.token,
+        }
+    }
+}
+
+/// What a byte is to [`LowerWords`]: part of an ASCII word, ASCII outside words, or part of a
+/// non-ASCII character (classified by decoding it).
+const WORD: u8 = 1;
+const NOT_WORD: u8 = 0;
+const NON_ASCII: u8 = 2;
+
+const fn byte_classes() -> [u8; 256] {
+    let mut classes = [NON_ASCII; 256];
+    let mut b = 0;
+    while b < 128 {
+        classes[b] = if (b as u8).is_ascii_alphanumeric() {
+            WORD
+        } else {
+            NOT_WORD
+        };
+        b += 1;
+    }
+    classes
+}
+
+static BYTE_CLASSES: [u8; 256] = byte_classes();
+
+impl LowerWordsStream<'_> {
+    /// Whether the non-ASCII character at byte `i` (a character boundary) is alphanumeric,
+    /// and its length in bytes.
+    fn non_ascii_at(&self, i: usize) -> (bool, usize) {
+        match self.text.get(i..).and_then(|rest| rest.chars().next()) {
+            Some(c) => (c.is_alphanumeric(), c.len_utf8()),
+            None => (false, 1),
+        }
+    }
+
+    /// The byte range of the next run of alphanumeric characters.
+    fn next_word(&mut self) -> Option<(usize, usize)> {
+        let bytes = self.text.as_bytes();
+        let mut i = self.at;
+        loop {
+            match bytes.get(i).map(|&b| BYTE_CLASSES[usize::from(b)]) {
+                None => {
+                    self.at = bytes.len();
+                    return None;
+                }
+                Some(WORD) => break,
+                Some(NOT_WORD) => i += 1,
+                Some(_) => match self.non_ascii_at(i) {
+                    (true, _) => break,
+                    (false, width) => i += width,
+                },
+            }
+        }
+        let start = i;
+        loop {
+            match bytes.get(i).map(|&b| BYTE_CLASSES[usize::from(b)]) {
+                Some(WORD) => i += 1,
+                Some(NON_ASCII) => match self.non_ascii_at(i) {
+                    (true, width) => i += width,
+                    (false, _) => break,
+                },
+                _ => break,
+            }
+        }
+        self.at = i;
+        Some((start, i))
+    }
+}
+
+impl TokenStream for LowerWordsStream<'_> {
+    fn advance(&mut self) -> bool {
+        self.token.text.clear();
+        loop {
+            self.token.position = self.token.position.wrapping_add(1);
+            let Some((from, to)) = self.next_word() else {
+                return false;
+            };
+            if to - from >= MAX_WORD_BYTES {
+                continue;
+            }
+            self.token.offset_from = from;
+            self.token.offset_to = to;
+            let word = &self.text[from..to];
+            if word.is_ascii() {
+                self.token.text.push_str(word);
+                self.token.text.make_ascii_lowercase();
+            } else {
+                // As tantivy's LowerCaser: each character's lower case, no final-sigma rule.
+                for c in word.chars() {
+                    self.token.text.extend(c.to_lowercase());
+                }
+            }
+            return true;
+        }
+    }
+
+    fn token(&self) -> &Token {
+        self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.token
+    }
 }
 
 /// Stems remembered per thread before the memory is cleared and filled anew.
@@ -336,6 +476,13 @@ fn stem_of(word: &str) -> String {
     })
 }
 
+/// Whether the English stemmer leaves the word as it is, told without asking it: words of
+/// one or two characters (it needs three) and numbers (its rules read letters only), a good
+/// share of the words of news text and most of those the memory of stems would miss.
+fn stays_as_it_is(word: &str) -> bool {
+    word.len() <= 2 || word.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// A token filter giving the same stems as tantivy's English [`Stemmer`], remembering the
 /// stem of every word it has seen (per thread, so indexing threads never wait on each
 /// other): the same words come back all the time in news text and in search hits, and a
@@ -378,6 +525,9 @@ impl<S: TokenStream> TokenStream for CachedStemStream<S> {
             return false;
         }
         let token = self.tail.token_mut();
+        if stays_as_it_is(&token.text) {
+            return true;
+        }
         STEMS.with(|stems| {
             let mut stems = stems.borrow_mut();
             if let Some(stem) = stems.get(token.text.as_str()) {
@@ -407,6 +557,7 @@ impl<S: TokenStream> TokenStream for CachedStemStream<S> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tantivy::tokenizer::{RemoveLongFilter, SimpleTokenizer};
 
     fn tokens(mut analyzer: TextAnalyzer, text: &str) -> Vec<(String, usize, usize, usize)> {
         let mut stream = analyzer.token_stream(text);
@@ -416,6 +567,119 @@ mod tests {
             out.push((t.text.clone(), t.offset_from, t.offset_to, t.position));
         }
         out
+    }
+
+    /// Texts where tokenizers tend to differ: case, digits, punctuation, long words,
+    /// non-ASCII letters and marks, characters whose lower case is longer.
+    const TRICKY: &[&str] = &[
+        "",
+        "   ",
+        "Hello, happy tax payer!",
+        "US$70mln 3.5% Q4-2023 AT&T e-mail O'Neill",
+        "supercalifragilisticexpialidociousandevenlongerthanforty words 0123456789012345678901234567890123456789 x",
+        "exactlyfortybytesexactlyfortybytesexactl and thirtyninebytesthirtyninebytesthirtyn",
+        "Énergie GÉNÉRALE Straße İstanbul ΣΊΣΥΦΟΣ Ǆemal ﬃ",
+        "naïve café, 東京 株式会社 ١٢٣ Ⅻ ½ x²",
+        "e\u{301}cole combining\u{300}marks tab\tnew\nline\u{a0}nbsp",
+        "emoji 🙂 between🙂words and a trailing word",
+        "ÀÉÎÕÜ àéîõü ßẞ ǅ ǈ ǋ ǲ",
+    ];
+
+    #[test]
+    fn lower_words_make_the_tokens_of_tantivys_default_analyzer() {
+        for text in TRICKY {
+            let reference = TextAnalyzer::builder(SimpleTokenizer::default())
+                .filter(RemoveLongFilter::limit(40))
+                .filter(LowerCaser)
+                .build();
+            assert_eq!(
+                tokens(names_analyzer(), text),
+                tokens(reference, text),
+                "{text:?}"
+            );
+        }
+        // A word of 40 bytes or more is left out but keeps its position.
+        let words = tokens(names_analyzer(), TRICKY[4]);
+        assert_eq!(words[0].0, "words");
+        assert_eq!(words[0].3, 1);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn lower_words_agree_with_tantivy_on_any_text(text in "\\PC{0,80}") {
+            let reference = TextAnalyzer::builder(SimpleTokenizer::default())
+                .filter(RemoveLongFilter::limit(40))
+                .filter(LowerCaser)
+                .build();
+            proptest::prop_assert_eq!(tokens(names_analyzer(), &text), tokens(reference, &text));
+        }
+
+        #[test]
+        fn lower_words_agree_on_ascii_and_long_words(text in "[A-Za-z0-9 .,'-]{0,120}") {
+            let reference = TextAnalyzer::builder(SimpleTokenizer::default())
+                .filter(RemoveLongFilter::limit(40))
+                .filter(LowerCaser)
+                .build();
+            proptest::prop_assert_eq!(tokens(names_analyzer(), &text), tokens(reference, &text));
+        }
+    }
+
+    #[test]
+    fn words_the_stemmer_keeps_are_told_right() {
+        let mut stemmer = TextAnalyzer::builder(RawTokenizer::default())
+            .filter(Stemmer::new(Language::English))
+            .build();
+        let mut stem = |word: &str| {
+            let mut stream = stemmer.token_stream(word);
+            stream.advance();
+            stream.token().text.clone()
+        };
+        let mut kept = 0;
+        for word in [
+            "a",
+            "is",
+            "as",
+            "us",
+            "ss",
+            "y",
+            "ys",
+            "ed",
+            "é",
+            "1",
+            "00",
+            "000",
+            "1987",
+            "19870",
+            "2023",
+            "0123456789",
+            "ies",
+            "sses",
+            "yes",
+            "bus",
+            "abc",
+            "1st",
+            "2s",
+            "ys1",
+        ] {
+            if stays_as_it_is(word) {
+                kept += 1;
+                assert_eq!(stem(word), word, "{word:?}");
+            }
+        }
+        assert_eq!(kept, 17);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_stemmer_keeps_short_words_and_numbers(word in "[a-z0-9]{1,2}|é|[0-9]{1,16}") {
+            let mut stemmer = TextAnalyzer::builder(RawTokenizer::default())
+                .filter(Stemmer::new(Language::English))
+                .build();
+            let mut stream = stemmer.token_stream(&word);
+            stream.advance();
+            proptest::prop_assert!(stays_as_it_is(&word));
+            proptest::prop_assert_eq!(&stream.token().text, &word);
+        }
     }
 
     #[test]
@@ -445,5 +709,17 @@ mod tests {
         );
         assert_eq!(tokens(cached, text), expected);
         assert!(expected.iter().any(|t| t.0 == "pay"));
+        for text in TRICKY {
+            let reference = TextAnalyzer::builder(SimpleTokenizer::default())
+                .filter(RemoveLongFilter::limit(40))
+                .filter(LowerCaser)
+                .filter(Stemmer::new(Language::English))
+                .build();
+            assert_eq!(
+                tokens(prose_analyzer(), text),
+                tokens(reference, text),
+                "{text:?}"
+            );
+        }
     }
 }
