@@ -7,6 +7,8 @@
 //! - `Extractor::extract` on two threads (each takes half of the articles),
 //! - a bare scan with one money regex with captures, for scale.
 //!
+//! Uses mimalloc, as the `concord` binary does.
+//!
 //! Run: `cargo run --release --example bench_extract [NEWS_DIR]`
 
 use std::io::BufRead;
@@ -14,6 +16,10 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use concord::extract::Extractor;
+
+/// The allocator the `concord` binary uses, so that the figures are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use concord::model::Article;
 use concord::rules::RuleSet;
 
