@@ -4,7 +4,8 @@
 use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::collections::BTreeMap;
+use std::sync::{Arc, Condvar, Mutex};
 
 use crate::acquire::fetch::{is_url, read_url_list};
 use crate::acquire::files::{expand_paths, read_file_unparsed, read_stdin_unparsed, Unparsed};
@@ -45,9 +46,6 @@ pub enum Processed {
     Failed(InputError),
 }
 
-/// How many articles are extracted together (in parallel) before they are handed on.
-const BATCH: usize = 256;
-
 /// Set by Ctrl-C: stop reading, finish what is in hand.
 pub fn interrupt_flag() -> Arc<AtomicBool> {
     let flag = Arc::new(AtomicBool::new(false));
@@ -57,17 +55,11 @@ pub fn interrupt_flag() -> Arc<AtomicBool> {
     flag
 }
 
-/// Batches extracted ahead of the one the sink is working on.
-const BATCHES_AHEAD: usize = 2;
-
-/// Batches read ahead of the one being extracted.
-const BATCHES_READ_AHEAD: usize = 1;
-
 /// Reads every input, extracts, and calls `sink` for each result in input order.
 /// Stops early when `sink` breaks or `stop` is set.
 ///
-/// Reading and extraction run on their own thread, a batch or two ahead of the sink: while
-/// the sink stores one batch, the next is being extracted.
+/// Reading and extraction run on their own threads, ahead of the sink: while the sink
+/// stores one article, the next ones are being extracted.
 pub fn run(
     args: &InputArgs,
     extractor: &Extractor,
@@ -83,9 +75,12 @@ pub fn run(
 /// threads, handing its result to `sink` beside the article (`None` for a failed input):
 /// work that does not depend on the order of articles belongs in `prepare`, off the sink.
 ///
-/// Three stages run at once: a reading thread (files are read, JSON lines are only split),
-/// an extraction stage that parses, converts, extracts and prepares each batch on every
-/// core, and the sink on the calling thread, taking the results in input order.
+/// Three stages run at once: a reading thread (files are read, JSON lines are only split,
+/// [`WORK_CHUNK`] items to a chunk), one worker per core that parses, converts, extracts
+/// and prepares chunk after chunk (the workers live for the whole run, so their scratch
+/// memory and caches stay warm), and the sink on the calling thread, taking the results
+/// in input order. At most [`CHUNKS_IN_FLIGHT`] chunks are between reader and sink, which
+/// bounds the memory however slow one article is.
 pub fn run_prepared<P: Send>(
     args: &InputArgs,
     extractor: &Extractor,
@@ -93,53 +88,133 @@ pub fn run_prepared<P: Send>(
     prepare: &(dyn Fn(&Loaded, &Extraction) -> P + Sync),
     sink: &mut dyn FnMut(Processed, Option<P>) -> ControlFlow<()>,
 ) -> anyhow::Result<()> {
-    let (read_sender, read_receiver) =
-        std::sync::mpsc::sync_channel::<Vec<Unparsed>>(BATCHES_READ_AHEAD);
-    let (sender, receiver) =
-        std::sync::mpsc::sync_channel::<Vec<(Processed, Option<P>)>>(BATCHES_AHEAD);
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
+    let window = Window::new(CHUNKS_IN_FLIGHT);
+    let (chunk_sender, chunk_receiver) = std::sync::mpsc::channel::<(usize, Vec<Unparsed>)>();
+    let chunk_receiver = Mutex::new(chunk_receiver);
+    let (done_sender, done_receiver) = std::sync::mpsc::channel::<(usize, Done<P>)>();
     std::thread::scope(|scope| {
+        let (window, chunk_receiver) = (&window, &chunk_receiver);
         let reader = scope.spawn(move || {
-            produce(args, stop, &mut |batch| {
-                // Extraction has stopped taking batches when the receiver is gone.
-                match read_sender.send(batch) {
-                    Ok(()) => ControlFlow::Continue(()),
-                    Err(_) => ControlFlow::Break(()),
+            let mut sequence = 0;
+            produce(args, stop, &mut |chunk| {
+                // The sink has stopped (or the workers are gone) when these fail.
+                if !window.acquire() || chunk_sender.send((sequence, chunk)).is_err() {
+                    return ControlFlow::Break(());
                 }
+                sequence += 1;
+                ControlFlow::Continue(())
             })
+            // Dropping `chunk_sender` here tells the workers that nothing more comes.
         });
-        let extraction = scope.spawn(move || {
-            for batch in read_receiver.iter() {
-                // The sink has stopped taking batches when its receiver is gone; dropping
-                // `read_receiver` then tells the reader to stop (its next send fails).
-                if sender
-                    .send(extract_batch(batch, extractor, prepare))
-                    .is_err()
-                {
+        for _ in 0..workers {
+            let done_sender = done_sender.clone();
+            scope.spawn(move || loop {
+                let next = chunk_receiver
+                    .lock()
+                    .ok()
+                    .and_then(|receiver| receiver.recv().ok());
+                let Some((sequence, chunk)) = next else {
+                    break;
+                };
+                let done: Done<P> = chunk
+                    .into_iter()
+                    .map(|unparsed| process(unparsed, extractor, prepare))
+                    .collect();
+                if done_sender.send((sequence, done)).is_err() {
                     break;
                 }
-            }
-        });
-        'batches: for batch in receiver.iter() {
-            for (processed, prepared) in batch {
-                if sink(processed, prepared).is_break() {
-                    break 'batches;
+            });
+        }
+        drop(done_sender);
+        // Chunks finished out of turn wait here for the ones before them.
+        let mut waiting: BTreeMap<usize, Done<P>> = BTreeMap::new();
+        let mut next = 0;
+        'results: for (sequence, done) in done_receiver.iter() {
+            waiting.insert(sequence, done);
+            while let Some(done) = waiting.remove(&next) {
+                next += 1;
+                window.release();
+                for (processed, prepared) in done {
+                    if sink(processed, prepared).is_break() {
+                        break 'results;
+                    }
                 }
             }
         }
-        // Dropping the receiver tells the extraction stage, and through it the reader, to stop.
-        drop(receiver);
-        let extracted = extraction.join();
-        let read = reader
+        // Tells the reader to stop, should it still be reading; the workers then stop too.
+        window.close();
+        drop(done_receiver);
+        reader
             .join()
-            .unwrap_or_else(|_| Err(anyhow::anyhow!("the reading thread failed unexpectedly")));
-        if extracted.is_err() {
-            return Err(anyhow::anyhow!("the extraction thread failed unexpectedly"));
-        }
-        read
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("the reading thread failed unexpectedly")))
     })
 }
 
-/// Reads every input and hands each batch of read items to `hand_on`, in input order.
+/// Items a worker takes at a time: small, so that a worker that drew long articles does
+/// not hold the others up, and large enough to keep the hand-overs cheap.
+const WORK_CHUNK: usize = 4;
+
+/// Chunks read and not yet handed to the sink, at most.
+const CHUNKS_IN_FLIGHT: usize = 256;
+
+/// A counting semaphore the reader takes a place from for each chunk it sends and the sink
+/// gives back for each chunk it takes; closing it turns the reader away.
+struct Window {
+    state: Mutex<(usize, bool)>,
+    freed: Condvar,
+}
+
+impl Window {
+    fn new(places: usize) -> Window {
+        Window {
+            state: Mutex::new((places, false)),
+            freed: Condvar::new(),
+        }
+    }
+
+    /// Waits for a free place and takes it; false once the window is closed.
+    fn acquire(&self) -> bool {
+        let Ok(mut state) = self.state.lock() else {
+            return false;
+        };
+        loop {
+            let (free, closed) = *state;
+            if closed {
+                return false;
+            }
+            if free > 0 {
+                state.0 -= 1;
+                return true;
+            }
+            state = match self.freed.wait(state) {
+                Ok(state) => state,
+                Err(_) => return false,
+            };
+        }
+    }
+
+    /// Gives a place back.
+    fn release(&self) {
+        if let Ok(mut state) = self.state.lock() {
+            state.0 += 1;
+        }
+        self.freed.notify_one();
+    }
+
+    /// Turns away every later (and waiting) `acquire`.
+    fn close(&self) {
+        if let Ok(mut state) = self.state.lock() {
+            state.1 = true;
+        }
+        self.freed.notify_all();
+    }
+}
+
+/// Reads every input and hands each chunk of [`WORK_CHUNK`] read items to `hand_on`, in
+/// input order.
 /// Stops early when `hand_on` breaks or `stop` is set.
 fn produce(
     args: &InputArgs,
@@ -161,7 +236,7 @@ fn produce(
     if let Some(list) = &args.urls {
         urls.extend(read_url_list(list)?);
     }
-    let mut batch: Vec<Unparsed> = Vec::with_capacity(BATCH);
+    let mut batch: Vec<Unparsed> = Vec::with_capacity(WORK_CHUNK);
     let mut flow = ControlFlow::Continue(());
     {
         let mut push = |unparsed: Unparsed| -> ControlFlow<()> {
@@ -169,8 +244,8 @@ fn produce(
                 return ControlFlow::Break(());
             }
             batch.push(unparsed);
-            if batch.len() >= BATCH {
-                let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+            if batch.len() >= WORK_CHUNK {
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(WORK_CHUNK));
                 hand_on(full)?;
             }
             ControlFlow::Continue(())
@@ -188,12 +263,13 @@ fn produce(
             flow = read_stdin_unparsed(&mut push);
         }
         if flow.is_continue() && !urls.is_empty() {
-            flow = crate::acquire::fetch::fetch_urls_into(&urls, args, &mut |item| {
+            // the end either way: whether the sink broke off changes nothing here
+            let _ = crate::acquire::fetch::fetch_urls_into(&urls, args, &mut |item| {
                 push(Unparsed::Item(item))
             });
         }
     }
-    if flow.is_continue() || !batch.is_empty() {
+    if !batch.is_empty() {
         let _ = hand_on(batch);
     }
     Ok(())
@@ -201,75 +277,6 @@ fn produce(
 
 /// What a worker made of a chunk: each item with what was prepared for it.
 type Done<P> = Vec<(Processed, Option<P>)>;
-
-/// Items of a batch a worker takes at a time.
-const WORK_CHUNK: usize = 4;
-
-/// Parses, converts and extracts a batch on every core, and prepares each article; the
-/// results in input order. Workers take small chunks in turn, so a core that drew long
-/// articles does not hold the others up.
-fn extract_batch<P: Send>(
-    batch: Vec<Unparsed>,
-    extractor: &Extractor,
-    prepare: &(dyn Fn(&Loaded, &Extraction) -> P + Sync),
-) -> Vec<(Processed, Option<P>)> {
-    let len = batch.len();
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(8)
-        .min(len.div_ceil(WORK_CHUNK))
-        .max(1);
-    let mut chunks = Vec::with_capacity(len.div_ceil(WORK_CHUNK));
-    let mut items = batch.into_iter();
-    loop {
-        let chunk: Vec<Unparsed> = items.by_ref().take(WORK_CHUNK).collect();
-        if chunk.is_empty() {
-            break;
-        }
-        chunks.push(chunk);
-    }
-    let chunk_count = chunks.len();
-    let queue = Mutex::new(chunks.into_iter().enumerate());
-    let work = || {
-        let mut done = Vec::new();
-        loop {
-            let next = queue.lock().ok().and_then(|mut queue| queue.next());
-            let Some((index, chunk)) = next else {
-                break;
-            };
-            let processed: Vec<_> = chunk
-                .into_iter()
-                .map(|unparsed| process(unparsed, extractor, prepare))
-                .collect();
-            done.push((index, processed));
-        }
-        done
-    };
-    let mut slots: Vec<Option<Done<P>>> = (0..chunk_count).map(|_| None).collect();
-    std::thread::scope(|scope| {
-        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
-        let mine = work();
-        let theirs = helpers.into_iter().filter_map(|h| h.join().ok());
-        for (index, processed) in theirs.flatten().chain(mine) {
-            slots[index] = Some(processed);
-        }
-    });
-    // A chunk whose worker failed counts as failed inputs, keeping the rest in line.
-    slots
-        .into_iter()
-        .flat_map(|slot| {
-            slot.unwrap_or_else(|| {
-                vec![(
-                    Processed::Failed(InputError::new(
-                        "(unknown input)",
-                        "extraction failed unexpectedly (please report this input)",
-                    )),
-                    None,
-                )]
-            })
-        })
-        .collect()
-}
 
 /// Parses, converts, extracts and prepares one read item. A panic on the way (a bug) makes
 /// the item a failed input instead of ending the run.
@@ -317,6 +324,9 @@ fn unconverted(input: String) -> InputError {
 mod tests {
     use super::*;
     use crate::rules::RuleSet;
+
+    /// More items than the reader may have in flight.
+    const BATCH: usize = CHUNKS_IN_FLIGHT * WORK_CHUNK;
 
     fn input_args(inputs: Vec<String>) -> InputArgs {
         InputArgs {
