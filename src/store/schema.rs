@@ -320,27 +320,18 @@ impl Tokenizer for LowerWords {
     }
 }
 
-/// What a byte is to [`LowerWords`]: part of an ASCII word, ASCII outside words, or part of a
-/// non-ASCII character (classified by decoding it).
-const WORD: u8 = 1;
-const NOT_WORD: u8 = 0;
-const NON_ASCII: u8 = 2;
-
-const fn byte_classes() -> [u8; 256] {
-    let mut classes = [NON_ASCII; 256];
+/// Whether each ASCII byte is part of a word (letters and digits).
+const fn ascii_word_bytes() -> [bool; 128] {
+    let mut word = [false; 128];
     let mut b = 0;
     while b < 128 {
-        classes[b] = if (b as u8).is_ascii_alphanumeric() {
-            WORD
-        } else {
-            NOT_WORD
-        };
+        word[b] = (b as u8).is_ascii_alphanumeric();
         b += 1;
     }
-    classes
+    word
 }
 
-static BYTE_CLASSES: [u8; 256] = byte_classes();
+static ASCII_WORD: [bool; 128] = ascii_word_bytes();
 
 impl LowerWordsStream<'_> {
     /// Whether the non-ASCII character at byte `i` (a character boundary) is alphanumeric,
@@ -352,37 +343,48 @@ impl LowerWordsStream<'_> {
         }
     }
 
-    /// The byte range of the next run of alphanumeric characters.
-    fn next_word(&mut self) -> Option<(usize, usize)> {
+    /// The byte range of the next run of alphanumeric characters, and whether it is all
+    /// ASCII.
+    fn next_word(&mut self) -> Option<(usize, usize, bool)> {
         let bytes = self.text.as_bytes();
         let mut i = self.at;
         loop {
-            match bytes.get(i).map(|&b| BYTE_CLASSES[usize::from(b)]) {
-                None => {
-                    self.at = bytes.len();
-                    return None;
+            let &b = bytes.get(i).or_else(|| {
+                self.at = bytes.len();
+                None
+            })?;
+            if b < 0x80 {
+                if ASCII_WORD[usize::from(b)] {
+                    break;
                 }
-                Some(WORD) => break,
-                Some(NOT_WORD) => i += 1,
-                Some(_) => match self.non_ascii_at(i) {
+                i += 1;
+            } else {
+                match self.non_ascii_at(i) {
                     (true, _) => break,
                     (false, width) => i += width,
-                },
+                }
             }
         }
         let start = i;
-        loop {
-            match bytes.get(i).map(|&b| BYTE_CLASSES[usize::from(b)]) {
-                Some(WORD) => i += 1,
-                Some(NON_ASCII) => match self.non_ascii_at(i) {
-                    (true, width) => i += width,
+        let mut ascii = true;
+        while let Some(&b) = bytes.get(i) {
+            if b < 0x80 {
+                if !ASCII_WORD[usize::from(b)] {
+                    break;
+                }
+                i += 1;
+            } else {
+                match self.non_ascii_at(i) {
+                    (true, width) => {
+                        ascii = false;
+                        i += width;
+                    }
                     (false, _) => break,
-                },
-                _ => break,
+                }
             }
         }
         self.at = i;
-        Some((start, i))
+        Some((start, i, ascii))
     }
 }
 
@@ -391,7 +393,7 @@ impl TokenStream for LowerWordsStream<'_> {
         self.token.text.clear();
         loop {
             self.token.position = self.token.position.wrapping_add(1);
-            let Some((from, to)) = self.next_word() else {
+            let Some((from, to, ascii)) = self.next_word() else {
                 return false;
             };
             if to - from >= MAX_WORD_BYTES {
@@ -400,7 +402,7 @@ impl TokenStream for LowerWordsStream<'_> {
             self.token.offset_from = from;
             self.token.offset_to = to;
             let word = &self.text[from..to];
-            if word.is_ascii() {
+            if ascii {
                 self.token.text.push_str(word);
                 self.token.text.make_ascii_lowercase();
             } else {
