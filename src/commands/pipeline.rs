@@ -1,10 +1,10 @@
 //! The shared front half of `ingest` and `extract`: read every input, extract in parallel
 //! batches, and hand each article with its extraction on, in input order.
 
+use std::collections::BTreeMap;
 use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::collections::BTreeMap;
 use std::sync::{Arc, Condvar, Mutex};
 
 use crate::acquire::fetch::{is_url, read_url_list};

@@ -174,6 +174,59 @@ pub struct Scanner {
     after_digit_first: [u64; 4],
 }
 
+/// A small map from packed words (see [`pack_word`]) to values, looked up with one hash
+/// and a short probe (a binary search over 128-bit keys costs several times more).
+#[derive(Debug, Clone, Default)]
+pub struct KeyTable<T> {
+    keys: Vec<u128>,
+    values: Vec<Option<T>>,
+    bits: u32,
+}
+
+impl<T> KeyTable<T> {
+    /// The table of `entries` (keys unique; key 0, no word's, is left out).
+    pub fn new(entries: Vec<(u128, T)>) -> KeyTable<T> {
+        let bits = (entries.len() * 2)
+            .next_power_of_two()
+            .max(16)
+            .trailing_zeros();
+        let size = 1usize << bits;
+        let mut keys = vec![0; size];
+        let mut values: Vec<Option<T>> = (0..size).map(|_| None).collect();
+        for (key, value) in entries {
+            if key == 0 {
+                continue;
+            }
+            let mut at = Scanner::slot(key, bits);
+            while keys[at] != 0 && keys[at] != key {
+                at = (at + 1) & (size - 1);
+            }
+            keys[at] = key;
+            values[at] = Some(value);
+        }
+        KeyTable { keys, values, bits }
+    }
+
+    /// The value of `key`, if it has one.
+    pub fn get(&self, key: u128) -> Option<&T> {
+        let size = self.keys.len();
+        if size == 0 {
+            return None;
+        }
+        let mut at = Scanner::slot(key, self.bits);
+        loop {
+            let k = self.keys[at];
+            if k == key {
+                return self.values.get(at).and_then(Option::as_ref);
+            }
+            if k == 0 {
+                return None;
+            }
+            at = (at + 1) & (size - 1);
+        }
+    }
+}
+
 /// Packs up to 16 ASCII letters, lower-cased, first letter most significant.
 fn pack(word: &[u8]) -> u128 {
     word.iter().fold(0u128, |key, b| {

@@ -46,23 +46,48 @@ impl TermHit {
 #[derive(Debug, Clone)]
 pub struct TermExtractor {
     pattern: Regex,
-    /// The same pattern, for anchored searches at the scan's term anchors.
+    /// The same pattern, for anchored searches at the scan's term anchors and for reading
+    /// the groups of a match.
     anchored: regex_automata::meta::Regex,
+    /// Indices of the pattern's capture groups.
+    groups: Groups,
     /// Words (lower case) the pattern can start with; `None` when a lexicon word is not
     /// plain letters and hyphens, so that the scan cannot mark them (a full pass is used).
     anchor_words: Option<Vec<String>>,
     numbers: HashMap<String, u32>,
     units: HashMap<String, u32>,
     deal_nouns: Vec<String>,
-    /// First words of the open, reference and until phrases (packed keys, sorted), each
-    /// with the bytes that may follow it after white space (`None`: anything may follow).
-    phrase_starts: Vec<(u128, Option<Box<[bool; 256]>>)>,
-    /// The number words (packed keys), sorted.
-    number_words: Vec<u128>,
+    /// What each word a term can start with (packed key) may begin: a phrase, a number, an
+    /// article's term.
+    starts: scan::KeyTable<StartWord>,
     /// The unit words (lower case) and "and" (of "and a half").
     unit_words: Vec<String>,
     /// The first bytes of `unit_words`, in both cases.
     unit_first: [bool; 256],
+}
+
+/// Indices of the term pattern's capture groups (see [`scan::group_index`]).
+#[derive(Debug, Clone, Copy)]
+struct Groups {
+    num: usize,
+    half: usize,
+    art: usize,
+    unit: usize,
+    long: usize,
+    reference: usize,
+    year: usize,
+}
+
+/// What a word a term can start with may begin.
+#[derive(Debug, Clone, Default)]
+struct StartWord {
+    /// The first word of an open, reference or until phrase, with the bytes that may follow
+    /// it after white space (`None`: anything may follow).
+    phrase: Option<Option<Box<[bool; 256]>>>,
+    /// A number word.
+    number: bool,
+    /// "a" or "an".
+    article: bool,
 }
 
 fn alternation(words: &[String]) -> String {
@@ -193,6 +218,16 @@ impl TermExtractor {
             .map_err(|e| file.bad(0, format!("cannot build the term pattern: {e}")))?;
         let anchored = regex_automata::meta::Regex::new(&source)
             .map_err(|e| file.bad(0, format!("cannot build the term pattern: {e}")))?;
+        let index = |name: &str| scan::group_index(&anchored, name);
+        let groups = Groups {
+            num: index("num"),
+            half: index("half"),
+            art: index("art"),
+            unit: index("unit"),
+            long: index("long"),
+            reference: index("ref"),
+            year: index("year"),
+        };
         // The pattern starts with a number word, a digit, "a"/"an", or the first word of an
         // open, reference or until phrase.
         let starts = number_words
@@ -204,10 +239,19 @@ impl TermExtractor {
             .chain([Some(vec!["a".to_string(), "an".to_string()])])
             .collect::<Option<Vec<Vec<String>>>>()
             .map(|lists| lists.into_iter().flatten().collect());
-        let phrase_starts = phrase_starts(&open, &reference, &until);
-        let mut packed_numbers: Vec<u128> =
-            number_words.iter().map(|w| scan::pack_word(w)).collect();
-        packed_numbers.sort_unstable();
+        let mut start_words: HashMap<u128, StartWord> = HashMap::new();
+        for (key, allowed) in phrase_starts(&open, &reference, &until) {
+            start_words.entry(key).or_default().phrase = Some(allowed);
+        }
+        for word in &number_words {
+            start_words.entry(scan::pack_word(word)).or_default().number = true;
+        }
+        for word in ["a", "an"] {
+            start_words
+                .entry(scan::pack_word(word))
+                .or_default()
+                .article = true;
+        }
         let mut unit_words = unit_words;
         unit_words.push("and".to_string());
         let mut unit_first = [false; 256];
@@ -218,12 +262,12 @@ impl TermExtractor {
         Ok(TermExtractor {
             pattern,
             anchored,
+            groups,
             anchor_words: starts,
             numbers,
             units,
             deal_nouns: deal,
-            phrase_starts,
-            number_words: packed_numbers,
+            starts: scan::KeyTable::new(start_words.into_iter().collect()),
             unit_words,
             unit_first,
         })
@@ -290,8 +334,11 @@ impl TermExtractor {
             return true;
         };
         let end = at + len;
-        if let Ok(i) = self.phrase_starts.binary_search_by_key(&key, |(k, _)| *k) {
-            let Some(allowed) = &self.phrase_starts[i].1 else {
+        let Some(start) = self.starts.get(key) else {
+            return false;
+        };
+        if let Some(phrase) = &start.phrase {
+            let Some(allowed) = phrase else {
                 return true;
             };
             let (after, skipped) = super::scan::after_spaces(bytes, end);
@@ -299,7 +346,7 @@ impl TermExtractor {
                 return true;
             }
         }
-        if self.number_words.binary_search(&key).is_ok() {
+        if start.number {
             // "-" then another number, "and a half" or a unit; " " then one of the last two
             let ok = match next(end) {
                 b'-' => next(end + 1).is_ascii_alphabetic(),
@@ -310,8 +357,7 @@ impl TermExtractor {
                 return true;
             }
         }
-        const ARTICLES: [u128; 2] = scan::pack_words(["a", "an"]);
-        if ARTICLES.contains(&key) {
+        if start.article {
             let (_, skipped) = super::scan::after_spaces(bytes, end);
             if skipped > 0 && self.unit_at(bytes, end + skipped) {
                 return true;
@@ -340,52 +386,55 @@ impl TermExtractor {
         matches: impl Iterator<Item = (usize, usize)>,
     ) -> Vec<TermHit> {
         let mut out = Vec::new();
-        for (start, _) in matches {
-            let Some(caps) = self.pattern.captures_at(text, start) else {
+        let g = self.groups;
+        for (start, end) in matches {
+            let Some(caps) = scan::SpanCaptures::read(&self.anchored, text, start, end) else {
                 continue;
             };
-            let Some(whole) = caps.get(0) else { continue };
+            let Some((start, end)) = caps.whole() else {
+                continue;
+            };
             let mut hit = TermHit {
-                start: whole.start(),
-                end: whole.end(),
+                start,
+                end,
                 months: None,
                 until_year: None,
                 reference: false,
             };
-            if let Some(unit) = caps.name("unit") {
-                let unit_months = self
-                    .units
-                    .get(&unit.as_str().to_lowercase())
-                    .copied()
-                    .unwrap_or(12);
-                let long = caps.name("long").is_some();
-                if let Some(article) = caps.name("art") {
+            if let Some(unit) = caps.group(g.unit) {
+                let unit_months = self.units.get(&unit.to_lowercase()).copied().unwrap_or(12);
+                let long = caps.group_span(g.long).is_some();
+                if let Some((_, article_end)) = caps.group_span(g.art) {
                     // "a decade-long", "a year-long": the article counts as one only with
                     // "-long" or "decade" ("once a year" is a rate, not a term)
                     let is_decade = unit_months >= 120;
                     if !long && !is_decade {
                         continue;
                     }
-                    hit.start = article.end();
+                    hit.start = article_end;
                     while text.as_bytes().get(hit.start) == Some(&b' ') {
                         hit.start += 1;
                     }
                     hit.months = Some(unit_months);
-                } else if let Some(num) = caps.name("num") {
-                    let Some(count_tenths) = self.count_tenths(num.as_str()) else {
+                } else if let Some(num) = caps.group(g.num) {
+                    let Some(count_tenths) = self.count_tenths(num) else {
                         continue;
                     };
-                    let half = if caps.name("half").is_some() { 5 } else { 0 };
+                    let half = if caps.group_span(g.half).is_some() {
+                        5
+                    } else {
+                        0
+                    };
                     let total = (count_tenths + half) * u64::from(unit_months);
                     if total == 0 || total % 10 != 0 {
                         continue;
                     }
                     hit.months = u32::try_from(total / 10).ok();
                 }
-            } else if caps.name("ref").is_some() {
+            } else if caps.group_span(g.reference).is_some() {
                 hit.reference = true;
-            } else if let Some(year) = caps.name("year") {
-                hit.until_year = year.as_str().parse().ok();
+            } else if let Some(year) = caps.group(g.year) {
+                hit.until_year = year.parse().ok();
             }
             out.push(hit);
         }
