@@ -111,6 +111,8 @@ pub struct DateExtractor {
     pattern: Regex,
     /// The same pattern, for anchored searches at the scan's date anchors.
     anchored: regex_automata::meta::Regex,
+    /// Reads the groups of the pattern's matches.
+    groups_reader: super::scan::GroupReader,
     /// Indices of the pattern's named groups.
     groups: Groups,
 }
@@ -279,6 +281,7 @@ impl DateExtractor {
         };
         Ok(DateExtractor {
             pattern,
+            groups_reader: super::scan::GroupReader::new(anchored.clone()),
             anchored,
             groups,
         })
@@ -336,7 +339,7 @@ impl DateExtractor {
                 }
                 continue;
             }
-            let Some(caps) = SpanCaptures::read(&self.anchored, text, start, end) else {
+            let Some(caps) = SpanCaptures::read(&self.groups_reader, text, start, end) else {
                 continue;
             };
             let Some((whole_start, whole_end)) = caps.whole() else {

@@ -917,45 +917,174 @@ impl Masks {
     }
 }
 
+/// A pattern whose capture groups are read over matches already found (see
+/// [`SpanCaptures`]). Cheap to clone; clones share the memory of groups read before.
+#[derive(Debug, Clone)]
+pub struct GroupReader {
+    pattern: regex_automata::meta::Regex,
+    /// Tells this pattern's remembered groups from other patterns'.
+    id: u64,
+}
+
+impl GroupReader {
+    /// A reader of `pattern`'s groups.
+    pub fn new(pattern: regex_automata::meta::Regex) -> GroupReader {
+        static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let id = NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        GroupReader { pattern, id }
+    }
+
+    /// The pattern.
+    pub fn pattern(&self) -> &regex_automata::meta::Regex {
+        &self.pattern
+    }
+}
+
+/// The groups of one match, remembered: the pattern, the match's bytes and the bytes on
+/// either side of it (all a pattern's word-boundary tests can see), and each group's span
+/// relative to the match start.
+struct RememberedGroups {
+    id: u64,
+    around: [u8; 2],
+    matched: Box<[u8]>,
+    spans: Box<[Option<(usize, usize)>]>,
+}
+
+/// Hashes a key that is a hash already ([`match_hash`]) by taking it as it is.
+#[derive(Default, Clone, Copy)]
+struct KeyIsHash(u64);
+
+impl std::hash::Hasher for KeyIsHash {
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = (self.0 << 8) | u64::from(byte);
+        }
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        self.0 = value;
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type RememberedMap =
+    std::collections::HashMap<u64, RememberedGroups, std::hash::BuildHasherDefault<KeyIsHash>>;
+
+/// Matches remembered per thread before the memory is cleared and filled anew.
+const MAX_REMEMBERED_MATCHES: usize = 4096;
+
+thread_local! {
+    /// Groups of recent matches (news text repeats the same dates and terms all the time,
+    /// and reading the groups of a match costs thousands of instructions).
+    static REMEMBERED: std::cell::RefCell<RememberedMap> =
+        std::cell::RefCell::new(RememberedMap::default());
+}
+
+/// A fast hash of a pattern id, the bytes around a match and the match.
+fn match_hash(id: u64, around: [u8; 2], matched: &[u8]) -> u64 {
+    const SEED: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut hash = (id ^ (u64::from(around[0]) << 8 | u64::from(around[1]))).wrapping_mul(SEED);
+    let mut chunks = matched.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        hash = (hash.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(SEED);
+    }
+    for &byte in chunks.remainder() {
+        hash = (hash.rotate_left(5) ^ u64::from(byte)).wrapping_mul(SEED);
+    }
+    hash ^ (matched.len() as u64)
+}
+
 /// The capture groups of a match already found at `start..end`, read with an anchored
-/// search over just that span (much less work than a fresh unanchored search).
+/// search over just that span (much less work than a fresh unanchored search), or recalled
+/// when the same text was matched before (in the same surroundings).
 pub struct SpanCaptures<'t> {
     text: &'t str,
-    caps: regex_automata::util::captures::Captures,
+    /// Each group's span, absolute; group 0 is the whole match.
+    spans: Vec<Option<(usize, usize)>>,
 }
 
 impl<'t> SpanCaptures<'t> {
-    /// The groups of `pattern`'s match at `start..end` of `text`, if it matches there.
+    /// The groups of the reader's pattern's match at `start..end` of `text`, if it matches
+    /// there.
     pub fn read(
-        pattern: &regex_automata::meta::Regex,
+        reader: &GroupReader,
         text: &'t str,
         start: usize,
         end: usize,
     ) -> Option<SpanCaptures<'t>> {
+        let bytes = text.as_bytes();
+        let matched = bytes.get(start..end)?;
+        let before = start.checked_sub(1).and_then(|i| bytes.get(i)).copied();
+        let around = [before.unwrap_or(0), bytes.get(end).copied().unwrap_or(0)];
+        let key = match_hash(reader.id, around, matched);
+        let absolute = |relative: &[Option<(usize, usize)>]| -> Vec<Option<(usize, usize)>> {
+            relative
+                .iter()
+                .map(|span| span.map(|(s, e)| (s + start, e + start)))
+                .collect()
+        };
+        let recalled = REMEMBERED.with(|memory| {
+            let memory = memory.borrow();
+            let known = memory.get(&key)?;
+            (known.id == reader.id && known.around == around && *known.matched == *matched)
+                .then(|| absolute(&known.spans))
+        });
+        if let Some(spans) = recalled {
+            return Some(SpanCaptures { text, spans });
+        }
+        let pattern = &reader.pattern;
         let mut caps = pattern.create_captures();
         let input = regex_automata::Input::new(text)
             .span(start..end)
             .anchored(regex_automata::Anchored::Yes);
         pattern.search_captures(&input, &mut caps);
-        caps.is_match().then_some(SpanCaptures { text, caps })
+        if !caps.is_match() {
+            return None;
+        }
+        let spans: Vec<Option<(usize, usize)>> = (0..caps.group_len())
+            .map(|i| caps.get_group(i).map(|span| (span.start, span.end)))
+            .collect();
+        let relative: Box<[Option<(usize, usize)>]> = spans
+            .iter()
+            .map(|span| span.map(|(s, e)| (s - start, e - start)))
+            .collect();
+        REMEMBERED.with(|memory| {
+            let mut memory = memory.borrow_mut();
+            if memory.len() >= MAX_REMEMBERED_MATCHES {
+                memory.clear();
+            }
+            memory.insert(
+                key,
+                RememberedGroups {
+                    id: reader.id,
+                    around,
+                    matched: matched.into(),
+                    spans: relative,
+                },
+            );
+        });
+        Some(SpanCaptures { text, spans })
     }
 
     /// The whole match as `(start, end)`.
     pub fn whole(&self) -> Option<(usize, usize)> {
-        self.caps.get_match().map(|m| (m.start(), m.end()))
+        self.group_span(0)
     }
 
     /// The text of group `index` (see [`group_index`]), if it took part in the match.
     pub fn group(&self, index: usize) -> Option<&'t str> {
-        let span = self.caps.get_group(index)?;
-        self.text.get(span.start..span.end)
+        let (start, end) = self.group_span(index)?;
+        self.text.get(start..end)
     }
 
     /// The span of group `index` as `(start, end)`, if it took part in the match.
     pub fn group_span(&self, index: usize) -> Option<(usize, usize)> {
-        self.caps
-            .get_group(index)
-            .map(|span| (span.start, span.end))
+        self.spans.get(index).copied().flatten()
     }
 }
 
@@ -1126,6 +1255,34 @@ mod tests {
         for (s, len) in [(0, 7), (8, 3), (12, 4), (13, 3), (17, 16), (34, 1)] {
             assert_eq!(key_at(text, s, len), pack(&text[s..s + len]));
         }
+    }
+
+    #[test]
+    fn remembered_groups_belong_to_their_pattern_and_place() {
+        let build = |pattern: &str| {
+            GroupReader::new(regex_automata::meta::Regex::new(pattern).expect("pattern"))
+        };
+        let dashed = build(r"(\d+)-(\d+)");
+        let split_late = build(r"(\d+-\d)(\d*)");
+        let text = "12-34 and 12-34";
+        let first = SpanCaptures::read(&dashed, text, 0, 5).expect("a match");
+        assert_eq!((first.group(1), first.group(2)), (Some("12"), Some("34")));
+        let again = SpanCaptures::read(&dashed, text, 10, 15).expect("a match");
+        assert_eq!(again.whole(), Some((10, 15)));
+        assert_eq!(again.group_span(1), Some((10, 12)));
+        let other = SpanCaptures::read(&split_late, text, 0, 5).expect("a match");
+        assert_eq!((other.group(1), other.group(2)), (Some("12-3"), Some("4")));
+        // the same matched text, where a word boundary after it holds and where it does not
+        let bounded = build(r"(?-u)(?:(ab)\b|(ab))");
+        let text = "ab abc";
+        let whole_word = SpanCaptures::read(&bounded, text, 0, 2).expect("a match");
+        assert_eq!(
+            (whole_word.group(1), whole_word.group(2)),
+            (Some("ab"), None)
+        );
+        let inside = SpanCaptures::read(&bounded, text, 3, 5).expect("a match");
+        assert_eq!((inside.group(1), inside.group(2)), (None, Some("ab")));
+        assert!(SpanCaptures::read(&dashed, "no digits", 0, 2).is_none());
     }
 
     #[test]

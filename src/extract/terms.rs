@@ -49,6 +49,8 @@ pub struct TermExtractor {
     /// The same pattern, for anchored searches at the scan's term anchors and for reading
     /// the groups of a match.
     anchored: regex_automata::meta::Regex,
+    /// Reads the groups of the pattern's matches.
+    groups_reader: super::scan::GroupReader,
     /// Indices of the pattern's capture groups.
     groups: Groups,
     /// Words (lower case) the pattern can start with; `None` when a lexicon word is not
@@ -261,6 +263,7 @@ impl TermExtractor {
         }
         Ok(TermExtractor {
             pattern,
+            groups_reader: super::scan::GroupReader::new(anchored.clone()),
             anchored,
             groups,
             anchor_words: starts,
@@ -388,7 +391,7 @@ impl TermExtractor {
         let mut out = Vec::new();
         let g = self.groups;
         for (start, end) in matches {
-            let Some(caps) = scan::SpanCaptures::read(&self.anchored, text, start, end) else {
+            let Some(caps) = scan::SpanCaptures::read(&self.groups_reader, text, start, end) else {
                 continue;
             };
             let Some((start, end)) = caps.whole() else {
