@@ -65,17 +65,6 @@ const OPENERS: &[&str] = &[
     "Their",
 ];
 
-/// Bytes that can end a sentence: `.`, `!`, `?` and line breaks.
-const IS_BREAK: [bool; 256] = {
-    let mut table = [false; 256];
-    table[b'.' as usize] = true;
-    table[b'!' as usize] = true;
-    table[b'?' as usize] = true;
-    table[b'\n' as usize] = true;
-    table[b'\r' as usize] = true;
-    table
-};
-
 /// Splits `text` into sentences (byte spans), in order. Never panics; linear time.
 pub fn split(text: &str) -> Vec<SentenceSpan> {
     let bytes = text.as_bytes();
@@ -84,11 +73,19 @@ pub fn split(text: &str) -> Vec<SentenceSpan> {
     let mut start = 0usize;
     let mut i = 0usize;
     let n = bytes.len();
+    // The next `!` or `\r` at or after `i` (rare bytes: searched for again only once passed).
+    let mut rare_at = memchr::memchr2(b'!', b'\r', bytes);
     while i < n {
         // jump to the next byte that can end a sentence
-        match bytes[i..].iter().position(|&c| IS_BREAK[c as usize]) {
-            Some(skip) => i += skip,
-            None => break,
+        if rare_at.is_some_and(|at| at < i) {
+            rare_at = memchr::memchr2(b'!', b'\r', &bytes[i..]).map(|at| i + at);
+        }
+        let common = memchr::memchr3(b'.', b'\n', b'?', &bytes[i..]).map(|at| i + at);
+        match (common, rare_at) {
+            (Some(a), Some(b)) => i = a.min(b),
+            (Some(a), None) => i = a,
+            (None, Some(b)) => i = b,
+            (None, None) => break,
         }
         let b = bytes[i];
         match b {
