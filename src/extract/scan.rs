@@ -466,10 +466,22 @@ impl Scanner {
                 events ^= bit;
                 let s = k * 64 + bit.trailing_zeros() as usize;
                 if letter_starts & bit != 0 {
-                    let e = masks.run_end(s, |b| b.letters);
+                    // the run ends in this block but for the last word of a block
+                    let offset = bit.trailing_zeros();
+                    let clear = !block.letters >> offset;
+                    let e = if clear != 0 {
+                        s + clear.trailing_zeros() as usize
+                    } else {
+                        masks.run_end(s, |b| b.letters)
+                    };
                     self.letter_run(bytes, s, e, out);
                 } else if digit_starts & bit != 0 {
-                    let e = masks.run_end(s, |b| b.digits);
+                    let clear = !block.digits >> bit.trailing_zeros();
+                    let e = if clear != 0 {
+                        s + clear.trailing_zeros() as usize
+                    } else {
+                        masks.run_end(s, |b| b.digits)
+                    };
                     self.digit_run(bytes, s, e, out);
                 } else if bytes[s] == b'$' {
                     out.cues.push((s, s + 1));
