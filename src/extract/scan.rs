@@ -423,9 +423,9 @@ impl Scanner {
         if self.might_be(first, second, len) {
             flags = self.lookup(key_at(bytes, s, len));
         }
-        if flags & MONEY_CUE == 0
+        if first | 0x20 == b'm'
             && len >= 4
-            && (first == b'M' || first == b'm')
+            && flags & MONEY_CUE == 0
             && self.might_be(bytes[s + 1], bytes[s + 2], len - 1)
             && self.lookup(key_at(bytes, s + 1, len - 1)) & MONEY_CODE != 0
         {
@@ -504,8 +504,8 @@ impl Scanner {
 
     /// A run of ASCII letters at `s..e`.
     fn letter_run(&self, bytes: &[u8], s: usize, e: usize, out: &mut Anchors) {
-        let before = if s == 0 { b' ' } else { bytes[s - 1] };
         let flags = self.word_flags(bytes, s, e);
+        let before = if s == 0 { b' ' } else { bytes[s - 1] };
         if flags == 0 {
             if self.alias_long && e - s > MAX_WORD && !before.is_ascii_alphanumeric() {
                 out.aliases.push(s);
