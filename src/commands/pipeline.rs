@@ -129,6 +129,9 @@ pub fn run_prepared<P: Send>(
             });
         }
         drop(done_sender);
+        // However the sink ends (even by a panic), the reader must be told to stop, or the
+        // scope would wait for it forever.
+        let _close = CloseOnDrop(window);
         // Chunks finished out of turn wait here for the ones before them.
         let mut waiting: BTreeMap<usize, Done<P>> = BTreeMap::new();
         let mut next = 0;
@@ -159,6 +162,15 @@ const WORK_CHUNK: usize = 4;
 
 /// Chunks read and not yet handed to the sink, at most.
 const CHUNKS_IN_FLIGHT: usize = 256;
+
+/// Closes a [`Window`] when dropped.
+struct CloseOnDrop<'a>(&'a Window);
+
+impl Drop for CloseOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.close();
+    }
+}
 
 /// A counting semaphore the reader takes a place from for each chunk it sends and the sink
 /// gives back for each chunk it takes; closing it turns the reader away.
@@ -198,17 +210,18 @@ impl Window {
 
     /// Gives a place back.
     fn release(&self) {
-        if let Ok(mut state) = self.state.lock() {
-            state.0 += 1;
-        }
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.0 += 1;
+        drop(state);
         self.freed.notify_one();
     }
 
     /// Turns away every later (and waiting) `acquire`.
     fn close(&self) {
-        if let Ok(mut state) = self.state.lock() {
-            state.1 = true;
-        }
+        // a lock poisoned by a panic elsewhere still guards a usable state
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.1 = true;
+        drop(state);
         self.freed.notify_all();
     }
 }
@@ -421,6 +434,30 @@ mod tests {
             },
         )
         .expect("the run");
+        assert_eq!(taken, 10);
+    }
+
+    #[test]
+    fn a_sink_that_panics_ends_the_run_instead_of_hanging_it() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let path = dir.path().join("news.jsonl");
+        // more lines than the reader may have in flight, so that it would wait for the sink
+        let lines: Vec<String> = (0..BATCH * 2)
+            .map(|i| format!(r#"{{"id":"c{i}","text":"Quiet day number {i}."}}"#))
+            .collect();
+        std::fs::write(&path, lines.join("\n")).expect("write the input");
+        let extractor = Extractor::new(&RuleSet::embedded()).expect("built-in rules");
+        let stop = AtomicBool::new(false);
+        let args = input_args(vec![path.display().to_string()]);
+        let mut taken = 0;
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            run(&args, &extractor, &stop, &mut |_| {
+                taken += 1;
+                assert!(taken < 10, "the sink gives up");
+                ControlFlow::Continue(())
+            })
+        }));
+        assert!(outcome.is_err());
         assert_eq!(taken, 10);
     }
 }
