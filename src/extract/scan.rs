@@ -939,7 +939,9 @@ pub struct GroupReader {
 }
 
 impl GroupReader {
-    /// A reader of `pattern`'s groups.
+    /// A reader of `pattern`'s groups. The groups of a match are remembered with the byte
+    /// on either side of it, so the pattern's assertions must look no further than that:
+    /// ASCII word boundaries (`(?-u)\b`) are fine, `^`, `$` and Unicode `\b` are not.
     pub fn new(pattern: regex_automata::meta::Regex) -> GroupReader {
         static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         let id = NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -957,7 +959,7 @@ impl GroupReader {
 /// relative to the match start.
 struct RememberedGroups {
     id: u64,
-    around: [u8; 2],
+    around: [u16; 2],
     matched: Box<[u8]>,
     spans: Box<[Option<(usize, usize)>]>,
 }
@@ -996,9 +998,9 @@ thread_local! {
 }
 
 /// A fast hash of a pattern id, the bytes around a match and the match.
-fn match_hash(id: u64, around: [u8; 2], matched: &[u8]) -> u64 {
+fn match_hash(id: u64, around: [u16; 2], matched: &[u8]) -> u64 {
     const SEED: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut hash = (id ^ (u64::from(around[0]) << 8 | u64::from(around[1]))).wrapping_mul(SEED);
+    let mut hash = (id ^ (u64::from(around[0]) << 16 | u64::from(around[1]))).wrapping_mul(SEED);
     let mut chunks = matched.chunks_exact(8);
     for chunk in &mut chunks {
         let mut word = [0u8; 8];
@@ -1031,8 +1033,10 @@ impl<'t> SpanCaptures<'t> {
     ) -> Option<SpanCaptures<'t>> {
         let bytes = text.as_bytes();
         let matched = bytes.get(start..end)?;
-        let before = start.checked_sub(1).and_then(|i| bytes.get(i)).copied();
-        let around = [before.unwrap_or(0), bytes.get(end).copied().unwrap_or(0)];
+        // the bytes on either side, 256 for the start or end of the text
+        let byte_at =
+            |i: Option<usize>| i.and_then(|i| bytes.get(i)).map_or(256, |&b| u16::from(b));
+        let around = [byte_at(start.checked_sub(1)), byte_at(Some(end))];
         let key = match_hash(reader.id, around, matched);
         let absolute = |relative: &[Option<(usize, usize)>]| -> Vec<Option<(usize, usize)>> {
             relative
@@ -1266,6 +1270,40 @@ mod tests {
         let text = b"Dollars yen MUSD abcdefghijklmnop Q";
         for (s, len) in [(0, 7), (8, 3), (12, 4), (13, 3), (17, 16), (34, 1)] {
             assert_eq!(key_at(text, s, len), pack(&text[s..s + len]));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn remembered_groups_equal_groups_read_afresh(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec!["ab", "abc", "c", " ", "x", "1", "-"]),
+                0..40,
+            )
+        ) {
+            let text: String = pieces.concat();
+            let pattern = regex_automata::meta::Regex::new(
+                r"(?-u)\b(?:(ab|abc)\b|(ab)(c?))(-c)?",
+            )
+            .expect("pattern");
+            let reader = GroupReader::new(pattern.clone());
+            for found in pattern.find_iter(&text) {
+                let (start, end) = (found.start(), found.end());
+                // twice: once perhaps read, once surely recalled
+                for _ in 0..2 {
+                    let recalled = SpanCaptures::read(&reader, &text, start, end)
+                        .expect("a match where one was found");
+                    let mut fresh = pattern.create_captures();
+                    let input = regex_automata::Input::new(&text)
+                        .span(start..end)
+                        .anchored(regex_automata::Anchored::Yes);
+                    pattern.search_captures(&input, &mut fresh);
+                    for group in 0..fresh.group_len() {
+                        let span = fresh.get_group(group).map(|g| (g.start, g.end));
+                        proptest::prop_assert_eq!(recalled.group_span(group), span);
+                    }
+                }
+            }
         }
     }
 
