@@ -214,7 +214,10 @@ impl CharMap {
             let starts = chunk.iter().filter(|b| is_start(b)).count();
             // the next character whose index is a multiple of BLOCK, if it starts here
             let mark = chars.div_ceil(BLOCK) * BLOCK;
-            if mark < chars + starts {
+            if mark < chars + starts && starts == chunk.len() {
+                // one byte per character here: the mark is `mark - chars` bytes in
+                map.bytes_at_char_block.push(block * BLOCK + (mark - chars));
+            } else if mark < chars + starts {
                 let mut seen = chars;
                 for (offset, b) in chunk.iter().enumerate() {
                     if is_start(b) {
@@ -417,14 +420,21 @@ mod tests {
 
     #[test]
     fn char_map_round_trips() {
-        let text = "héllo – wörld ".repeat(40) + "end";
-        let map = CharMap::new(&text);
-        for (ci, (bi, _)) in text.char_indices().enumerate() {
-            assert_eq!(map.char_of(&text, bi), ci);
-            assert_eq!(map.byte_of(&text, ci), bi);
+        // dense non-ASCII text, and long ASCII stretches (whole blocks of one-byte
+        // characters) with a rare wide character between them
+        let texts = [
+            "héllo – wörld ".repeat(40) + "end",
+            ("a".repeat(150) + "é" + &"b".repeat(70) + "–" + &"c".repeat(63) + "😀").repeat(5),
+        ];
+        for text in texts {
+            let map = CharMap::new(&text);
+            for (ci, (bi, _)) in text.char_indices().enumerate() {
+                assert_eq!(map.char_of(&text, bi), ci);
+                assert_eq!(map.byte_of(&text, ci), bi);
+            }
+            assert_eq!(map.char_of(&text, text.len()), text.chars().count());
+            assert_eq!(map.byte_of(&text, 10_000), text.len());
         }
-        assert_eq!(map.char_of(&text, text.len()), text.chars().count());
-        assert_eq!(map.byte_of(&text, 10_000), text.len());
     }
 
     #[test]
