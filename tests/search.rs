@@ -446,6 +446,28 @@ fn search_sees_commits_while_the_writer_stays_open() {
 
 static FIXTURE: OnceLock<(tempfile::TempDir, Reader)> = OnceLock::new();
 
+#[test]
+fn a_lone_sign_before_a_star_is_a_clear_error_not_a_panic() {
+    let (_, reader) = FIXTURE.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let reader = build(dir.path(), Some(aliases()));
+        (dir, reader)
+    });
+    for query in ["- *", "acme + *", "(-\t*)", "b - * c"] {
+        let err = search(reader, &SearchRequest::new(query), &no_names)
+            .err()
+            .unwrap_or_else(|| panic!("{query:?} should be refused"));
+        assert!(err.to_string().contains("before `*`"), "{query:?}: {err}");
+    }
+    // a sign joined to its word, and a star on its own, still read
+    for query in ["-acme *", "acme *"] {
+        assert!(
+            search(reader, &SearchRequest::new(query), &no_names).is_ok(),
+            "{query:?}"
+        );
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 200, .. ProptestConfig::default() })]
     #[test]

@@ -204,6 +204,21 @@ fn describe_problem(query: &str, position: &Option<usize>, reason: &str) -> Stri
     }
 }
 
+/// Whether a `-` or `+` standing alone (at the start, or after white space or `(`) is
+/// followed by white space and then `*`: text on which tantivy's query grammar panics.
+fn sign_stands_before_star(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().any(|(i, &b)| {
+        let alone = i == 0 || matches!(bytes[i - 1], b' ' | b'\t' | b'\n' | b'\r' | b'(');
+        if !(alone && (b == b'-' || b == b'+')) {
+            return false;
+        }
+        let rest = &bytes[i + 1..];
+        let spaces = rest.iter().take_while(|c| c.is_ascii_whitespace()).count();
+        spaces > 0 && rest.get(spaces) == Some(&b'*')
+    })
+}
+
 fn bad(request: &SearchRequest, position: Option<usize>, reason: impl Into<String>) -> SearchError {
     SearchError::Query {
         query: request.query.clone(),
@@ -326,7 +341,30 @@ impl Plan {
             if !request.articles {
                 parser.set_field_boost(f.title, 0.5);
             }
-            let parsed = parser.parse_query(&filters.text).map_err(|e| {
+            if sign_stands_before_star(&filters.text) {
+                return Err(bad(
+                    request,
+                    None,
+                    format!(
+                        "a lone `-` or `+` before `*` cannot be read (in the free text {:?}); \
+                         join the sign to a word, or drop it",
+                        filters.text
+                    ),
+                ));
+            }
+            // tantivy's query grammar has panicked on odd input before: a panic there is
+            // reported as a query that cannot be read, never a crash
+            let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                parser.parse_query(&filters.text)
+            }))
+            .map_err(|_| {
+                bad(
+                    request,
+                    None,
+                    format!("the free text {:?} cannot be read as a query", filters.text),
+                )
+            })?
+            .map_err(|e| {
                 bad(
                     request,
                     None,
