@@ -5,6 +5,8 @@
 //! article's `text`, end exclusive.
 
 use rust_decimal::Decimal;
+pub mod json_text;
+
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -39,7 +41,7 @@ pub struct Article {
     #[serde(default)]
     pub language: Option<String>,
     /// Main text, paragraphs separated by a blank line.
-    #[serde(default)]
+    #[serde(default, serialize_with = "json_text::serialize")]
     pub text: String,
     /// Input fields concord does not model, kept as they came.
     #[serde(default, skip_serializing_if = "Map::is_empty")]
@@ -226,6 +228,7 @@ pub struct ClaimParty {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Sentence {
     /// The sentence text.
+    #[serde(serialize_with = "json_text::serialize")]
     pub text: String,
     /// Start offset (characters).
     pub start: usize,

@@ -397,18 +397,31 @@ fn text_hash(text: &str) -> u64 {
     }
 }
 
-/// Hash of everything that makes an article version: title, dates, source, URL, text.
-fn content_hash(article: &Article) -> u64 {
-    let opt = |o: &Option<String>| o.clone().unwrap_or_default();
-    hash64(&[
-        &opt(&article.title),
-        &opt(&article.published),
-        &opt(&article.modified),
-        &opt(&article.source),
-        &opt(&article.url),
-        &article.authors.join("\n"),
-        &article.text,
-    ])
+/// Hash of everything that makes an article version: title, dates, source, URL, authors
+/// and the text, the text by its [`text_hash`] (so that the long text is read only once).
+fn content_hash(article: &Article, text_hash: u64) -> u64 {
+    let mut hasher = blake3::Hasher::new();
+    for part in [
+        &article.title,
+        &article.published,
+        &article.modified,
+        &article.source,
+        &article.url,
+    ] {
+        let part = part.as_deref().unwrap_or_default();
+        hasher.update(&(part.len() as u64).to_le_bytes());
+        hasher.update(part.as_bytes());
+    }
+    hasher.update(&(article.authors.len() as u64).to_le_bytes());
+    for author in &article.authors {
+        hasher.update(&(author.len() as u64).to_le_bytes());
+        hasher.update(author.as_bytes());
+    }
+    hasher.update(&text_hash.to_le_bytes());
+    let bytes = hasher.finalize();
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&bytes.as_bytes()[..8]);
+    u64::from_le_bytes(first).max(1)
 }
 
 /// Parses an ISO 8601 date (`YYYY-MM-DD`) or date-time (RFC 3339, or without an offset,
@@ -496,8 +509,8 @@ impl DocBuilder {
         extraction: &Extraction,
         raw: &RawInput,
     ) -> PreparedArticle {
-        let content = content_hash(article);
         let text = text_hash(&article.text);
+        let content = content_hash(article, text);
         let unchanged = self.stored.get(&article.id) == Some(&content);
         let docs = if unchanged || article.id.trim().is_empty() {
             None
@@ -765,7 +778,10 @@ impl StoreWriter {
         }
         let (content, text, docs) = match prepared {
             Some(prepared) => (prepared.content_hash, prepared.text_hash, prepared.docs),
-            None => (content_hash(article), text_hash(&article.text), None),
+            None => {
+                let text = text_hash(&article.text);
+                (content_hash(article, text), text, None)
+            }
         };
         let mut status = PutStatus::Ingested;
         if let Some(old) = self.known.by_id.get(&article.id).copied() {
