@@ -145,10 +145,11 @@ struct DealContext {
     start_year: Option<i32>,
 }
 
+/// A matcher of lower-case `patterns`, run over lower-cased sentences (matching without case
+/// folding keeps the automaton's byte classes, and so its tables, small).
 fn build_matcher(file: &RuleFile, patterns: &[String]) -> Result<AhoCorasick, RulesError> {
     AhoCorasick::builder()
         .match_kind(MatchKind::LeftmostLongest)
-        .ascii_case_insensitive(true)
         .kind(Some(AhoCorasickKind::DFA))
         .build(patterns)
         .map_err(|e| file.bad(0, format!("cannot build matcher: {e}")))
@@ -232,7 +233,6 @@ impl ClaimExtractor {
         }
         let cue_matcher = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
-            .ascii_case_insensitive(true)
             .kind(Some(AhoCorasickKind::DFA))
             .build(&cue_patterns)
             .map_err(|e| file.bad(0, format!("cannot build matcher: {e}")))?;
@@ -275,7 +275,6 @@ impl ClaimExtractor {
         }
         let attribution_matcher = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
-            .ascii_case_insensitive(true)
             .kind(Some(AhoCorasickKind::DFA))
             .build(&literals)
             .map_err(|e| file.bad(0, format!("cannot build matcher: {e}")))?;
