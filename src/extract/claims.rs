@@ -110,15 +110,42 @@ pub struct ClaimExtractor {
     triggers: Vec<Trigger>,
     /// pattern index → (trigger index, part index)
     trigger_parts: Vec<Vec<(usize, usize)>>,
-    trigger_matcher: AhoCorasick,
     cues: Vec<CueFlag>,
-    cue_matcher: AhoCorasick,
     attribution: Vec<AttributionPattern>,
     /// literal index → patterns using it (pattern index; true when it is the `after` part)
     attribution_literals: Vec<Vec<(usize, bool)>>,
-    attribution_matcher: AhoCorasick,
-    /// deal nouns (index < DEAL_NOUNS.len()) then organisation anaphors
+    /// Every literal of the four families above (trigger parts, cues, attribution literals,
+    /// deal nouns and anaphors), lower case, in one automaton: a sentence is read once.
+    literal_matcher: AhoCorasick,
+    /// literal index of `literal_matcher` → the family entries it stands for
+    literal_users: Vec<Vec<Literal>>,
+    /// deal nouns (index < DEAL_NOUNS.len()) then organisation anaphors, any case, for
+    /// sentences read without lower-casing
     word_matcher: AhoCorasick,
+}
+
+/// One family's use of a literal of the combined matcher (the index is into that family's
+/// own pattern list).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Literal {
+    Trigger(usize),
+    Cue(usize),
+    Attribution(usize),
+    Word(usize),
+}
+
+/// Every literal hit in one lower-cased sentence, by family, each family read with the
+/// semantics its rules were written for (offsets relative to the sentence).
+#[derive(Debug, Clone, Default)]
+struct LiteralHits {
+    /// trigger parts, leftmost-longest and not overlapping, at word edges: (pattern, start, end)
+    triggers: Vec<(usize, usize, usize)>,
+    /// cues, all of them, at word edges: (flag, start, end)
+    cues: Vec<(CueFlag, usize, usize)>,
+    /// attribution literals, all of them (word edges checked by the reader)
+    attribution: Vec<(usize, usize, usize)>,
+    /// deal nouns and anaphors, first-found and not overlapping, at word edges
+    words: Vec<(usize, usize, usize)>,
 }
 
 /// What one sentence holding money says, computed once for all its amounts.
@@ -145,14 +172,32 @@ struct DealContext {
     start_year: Option<i32>,
 }
 
-/// A matcher of lower-case `patterns`, run over lower-cased sentences (matching without case
-/// folding keeps the automaton's byte classes, and so its tables, small).
-fn build_matcher(file: &RuleFile, patterns: &[String]) -> Result<AhoCorasick, RulesError> {
-    AhoCorasick::builder()
-        .match_kind(MatchKind::LeftmostLongest)
+/// One matcher of the lower-case literals of every family, run over lower-cased sentences
+/// (matching without case folding keeps the automaton's byte classes, and so its tables,
+/// small), with the family entries each literal stands for.
+fn build_literal_matcher(
+    file: &RuleFile,
+    families: &[(&[String], fn(usize) -> Literal)],
+) -> Result<(AhoCorasick, Vec<Vec<Literal>>), RulesError> {
+    let mut literals: Vec<&str> = Vec::new();
+    let mut users: Vec<Vec<Literal>> = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for (patterns, family) in families {
+        for (i, pattern) in patterns.iter().enumerate() {
+            let at = *index.entry(pattern.as_str()).or_insert_with(|| {
+                literals.push(pattern);
+                users.push(Vec::new());
+                literals.len() - 1
+            });
+            users[at].push(family(i));
+        }
+    }
+    let matcher = AhoCorasick::builder()
+        .match_kind(MatchKind::Standard)
         .kind(Some(AhoCorasickKind::DFA))
-        .build(patterns)
-        .map_err(|e| file.bad(0, format!("cannot build matcher: {e}")))
+        .build(&literals)
+        .map_err(|e| file.bad(0, format!("cannot build matcher: {e}")))?;
+    Ok((matcher, users))
 }
 
 fn role(field: Option<&&str>) -> Option<String> {
@@ -213,7 +258,6 @@ impl ClaimExtractor {
                 parts: parts.len(),
             });
         }
-        let trigger_matcher = build_matcher(file, &patterns)?;
 
         let file = rules.file(CUES);
         let mut cues = Vec::new();
@@ -231,11 +275,6 @@ impl ClaimExtractor {
             cues.push(flag);
             cue_patterns.push(phrase.to_lowercase());
         }
-        let cue_matcher = AhoCorasick::builder()
-            .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&cue_patterns)
-            .map_err(|e| file.bad(0, format!("cannot build matcher: {e}")))?;
 
         let file = rules.file(ATTRIBUTION);
         let mut attribution = Vec::new();
@@ -273,12 +312,20 @@ impl ClaimExtractor {
             };
             attribution_literals[li].push((pi, is_after));
         }
-        let attribution_matcher = AhoCorasick::builder()
-            .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&literals)
-            .map_err(|e| file.bad(0, format!("cannot build matcher: {e}")))?;
-        let words: Vec<&str> = DEAL_NOUNS.iter().chain(ORG_ANAPHORS).copied().collect();
+        let words: Vec<String> = DEAL_NOUNS
+            .iter()
+            .chain(ORG_ANAPHORS)
+            .map(|w| w.to_string())
+            .collect();
+        let (literal_matcher, literal_users) = build_literal_matcher(
+            file,
+            &[
+                (&patterns, Literal::Trigger),
+                (&cue_patterns, Literal::Cue),
+                (&literals, Literal::Attribution),
+                (&words, Literal::Word),
+            ],
+        )?;
         let word_matcher = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
             .ascii_case_insensitive(true)
@@ -288,12 +335,11 @@ impl ClaimExtractor {
         Ok(ClaimExtractor {
             triggers,
             trigger_parts,
-            trigger_matcher,
             cues,
-            cue_matcher,
             attribution,
             attribution_literals,
-            attribution_matcher,
+            literal_matcher,
+            literal_users,
             word_matcher,
         })
     }
@@ -680,6 +726,7 @@ impl ClaimExtractor {
         table: &PartyExtractor,
         si: usize,
         current: SentenceSpan,
+        (current_lower, current_literals): (&str, &[(usize, usize, usize)]),
     ) -> (Option<String>, Option<(usize, usize)>) {
         let mut index = si;
         let mut carried = false;
@@ -691,7 +738,13 @@ impl ClaimExtractor {
                 let whole = input.sentences[index];
                 clip(input.text, whole, whole.end, whole.end)
             };
-            let (source, is_carry) = self.attribution_in(input, table, span);
+            let (source, is_carry) = if index == si {
+                self.attribution_in(input, table, span, current_lower, current_literals)
+            } else {
+                let lower = input.text[span.start..span.end].to_ascii_lowercase();
+                let hits = self.literal_hits(&lower);
+                self.attribution_in(input, table, span, &lower, &hits.attribution)
+            };
             if let Some((name, s, e)) = source {
                 return (Some(name), if carried { None } else { Some((s, e)) });
             }
@@ -714,23 +767,23 @@ impl ClaimExtractor {
         input: &ClaimInput<'_>,
         table: &PartyExtractor,
         span: SentenceSpan,
+        lower: &str,
+        literals: &[(usize, usize, usize)],
     ) -> (Option<(String, usize, usize)>, bool) {
-        let text = input.text;
-        let lower = text[span.start..span.end].to_ascii_lowercase();
         let mut carry = false;
         let mut hits: Vec<(usize, usize, usize)> = Vec::new();
-        for m in self.attribution_matcher.find_overlapping_iter(&lower) {
-            if !word_edges(&lower, m.start(), m.end()) {
+        for &(literal, start, end) in literals {
+            if !word_edges(lower, start, end) {
                 continue;
             }
-            let Some(users) = self.attribution_literals.get(m.pattern().as_usize()) else {
+            let Some(users) = self.attribution_literals.get(literal) else {
                 continue;
             };
             for &(pi, _) in users {
                 if self.attribution[pi].carry {
                     carry = true;
                 } else {
-                    hits.push((pi, m.start(), m.end()));
+                    hits.push((pi, start, end));
                 }
             }
         }
@@ -754,7 +807,7 @@ impl ClaimExtractor {
                 }
             } else {
                 if REPORT_VERBS.contains(&pattern.after.as_str())
-                    && !reads_as_credit(&lower, literal_end)
+                    && !reads_as_credit(lower, literal_end)
                 {
                     // "Veridane reported a net loss": the fact, not a credit
                     continue;
@@ -776,29 +829,10 @@ impl ClaimExtractor {
     ) -> SentenceFacts {
         let span = input.sentences[si];
         let lower = input.text[span.start..span.end].to_ascii_lowercase();
-        let triggers = self
-            .trigger_matcher
-            .find_iter(&lower)
-            .filter(|m| word_edges(&lower, m.start(), m.end()))
-            .map(|m| (m.pattern().as_usize(), m.start(), m.end()))
-            .collect();
-        let cues = self
-            .cue_matcher
-            .find_overlapping_iter(&lower)
-            .filter(|m| word_edges(&lower, m.start(), m.end()))
-            .filter_map(|m| {
-                self.cues
-                    .get(m.pattern().as_usize())
-                    .map(|&flag| (flag, m.start(), m.end()))
-            })
-            .collect();
+        let hits = self.literal_hits(&lower);
         let (mut has_deal_noun, mut refers_back, mut anaphor) = (false, false, None);
-        for m in self.word_matcher.find_iter(&lower) {
-            if !word_edges(&lower, m.start(), m.end()) {
-                continue;
-            }
-            let index = m.pattern().as_usize();
-            let previous = previous_lower_word(&lower, m.start());
+        for &(index, start, _) in &hits.words {
+            let previous = previous_lower_word(&lower, start);
             if index < DEAL_NOUNS.len() {
                 has_deal_noun = true;
                 refers_back |= BACK_DETERMINERS.contains(&previous);
@@ -806,7 +840,9 @@ impl ClaimExtractor {
                 anaphor = ORG_ANAPHORS.get(index - DEAL_NOUNS.len()).copied();
             }
         }
-        let (attribution, source_span) = self.attribution(input, table, si, span);
+        let (attribution, source_span) =
+            self.attribution(input, table, si, span, (&lower, &hits.attribution));
+        let LiteralHits { triggers, cues, .. } = hits;
         SentenceFacts {
             index: si,
             lower,
@@ -818,6 +854,59 @@ impl ClaimExtractor {
             attribution,
             source_span,
         }
+    }
+
+    /// Every literal of the rules in the lower-cased sentence `lower`, read in one pass.
+    ///
+    /// The combined automaton reports every occurrence of every literal; each family then
+    /// keeps what its own matcher would have found: all of them for cues and attribution, the
+    /// leftmost-longest non-overlapping ones for triggers, the first-ending non-overlapping
+    /// ones for the deal words.
+    fn literal_hits(&self, lower: &str) -> LiteralHits {
+        let mut hits = LiteralHits::default();
+        let mut trigger_found: Vec<(usize, usize, usize)> = Vec::new();
+        let mut word_cursor = 0;
+        for m in self.literal_matcher.find_overlapping_iter(lower) {
+            let (start, end) = (m.start(), m.end());
+            let Some(users) = self.literal_users.get(m.pattern().as_usize()) else {
+                continue;
+            };
+            for &user in users {
+                match user {
+                    Literal::Trigger(p) => trigger_found.push((start, end, p)),
+                    Literal::Cue(c) => {
+                        if let Some(&flag) = self.cues.get(c) {
+                            if word_edges(lower, start, end) {
+                                hits.cues.push((flag, start, end));
+                            }
+                        }
+                    }
+                    Literal::Attribution(a) => hits.attribution.push((a, start, end)),
+                    // matches come by end, the longest first at one end: the first one
+                    // past the cursor is the one a fresh search from the cursor finds
+                    Literal::Word(w) => {
+                        if start >= word_cursor {
+                            word_cursor = end;
+                            if word_edges(lower, start, end) {
+                                hits.words.push((w, start, end));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // leftmost first, the longest at one start
+        trigger_found.sort_unstable_by_key(|&(start, end, _)| (start, std::cmp::Reverse(end)));
+        let mut cursor = 0;
+        for (start, end, p) in trigger_found {
+            if start >= cursor {
+                cursor = end;
+                if word_edges(lower, start, end) {
+                    hits.triggers.push((p, start, end));
+                }
+            }
+        }
+        hits
     }
 
     /// Deals the article mentions with a term or start year, in text order.
