@@ -172,12 +172,16 @@ struct DealContext {
     start_year: Option<i32>,
 }
 
+/// A family's lower-case literals, with how to name the family entry of the literal at an
+/// index.
+type LiteralFamily<'a> = (&'a [String], fn(usize) -> Literal);
+
 /// One matcher of the lower-case literals of every family, run over lower-cased sentences
 /// (matching without case folding keeps the automaton's byte classes, and so its tables,
 /// small), with the family entries each literal stands for.
 fn build_literal_matcher(
     file: &RuleFile,
-    families: &[(&[String], fn(usize) -> Literal)],
+    families: &[LiteralFamily<'_>],
 ) -> Result<(AhoCorasick, Vec<Vec<Literal>>), RulesError> {
     let mut literals: Vec<&str> = Vec::new();
     let mut users: Vec<Vec<Literal>> = Vec::new();
