@@ -339,8 +339,8 @@ impl Scanner {
             }
         }
         self.keys = merged;
-        // half full: small enough to stay in the first-level cache
-        let bits = (self.keys.len() * 2)
+        // a quarter full, so that most lookups end at the first slot
+        let bits = (self.keys.len() * 4)
             .next_power_of_two()
             .max(64)
             .trailing_zeros();
@@ -418,9 +418,10 @@ impl Scanner {
             return 0;
         }
         let first = bytes[s];
-        let second = if len > 1 { bytes[s + 1] } else { first };
+        // the table is sparse enough that looking every word up costs less than the
+        // branch a cheaper filter would mispredict
         let mut flags = 0;
-        if self.might_be(first, second, len) {
+        if len <= MAX_WORD {
             flags = self.lookup(key_at(bytes, s, len));
         }
         if first | 0x20 == b'm'
