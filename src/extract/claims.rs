@@ -567,7 +567,7 @@ impl ClaimExtractor {
         }
 
         Claim {
-            id: format!("{}:{}", input.article_id, money.start),
+            id: claim_id(input.article_id, money.start),
             kind,
             amount: money.clone(),
             parties: claim_parties,
@@ -1257,6 +1257,27 @@ fn previous_lower_word(lower: &str, pos: usize) -> &str {
 }
 
 /// Whether `lower[s..e]` stands as whole words.
+/// A claim's id: its article's id and the character offset of its amount.
+fn claim_id(article_id: &str, amount_start: usize) -> String {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = amount_start;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    let digits = std::str::from_utf8(&digits[at..]).unwrap_or("0");
+    let mut id = String::with_capacity(article_id.len() + 1 + digits.len());
+    id.push_str(article_id);
+    id.push(':');
+    id.push_str(digits);
+    id
+}
+
 fn word_edges(lower: &str, s: usize, e: usize) -> bool {
     let bytes = lower.as_bytes();
     let before_ok = s == 0 || !bytes[s - 1].is_ascii_alphanumeric();

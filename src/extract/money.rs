@@ -276,6 +276,17 @@ impl TokenFlags {
 }
 
 /// Splits `text` into number, word and single-character punctuation tokens.
+/// Lists [`MoneyExtractor::find_at_cues`] fills anew for each text, kept per thread so that
+/// their room is reused.
+#[derive(Debug, Default)]
+struct Scratch {
+    regions: Vec<(usize, usize)>,
+    windows: Vec<(usize, usize)>,
+    toks: Vec<Tok>,
+    buf: String,
+    folded: String,
+}
+
 fn tokenize(text: &str, out: &mut Vec<Tok>) {
     out.clear();
     let bytes = text.as_bytes();
@@ -771,9 +782,41 @@ impl MoneyExtractor {
     /// Every money mention in `text`, given its currency cues (as found by a [`Scanner`]
     /// that holds this extractor's words, in text order).
     pub fn find_at_cues(&self, text: &str, cues: &[(usize, usize)]) -> Vec<Money> {
+        if cues.is_empty() {
+            return Vec::new();
+        }
+        thread_local! {
+            static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
+        }
+        SCRATCH.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut scratch) => {
+                let found = self.find_in_regions(text, cues, &mut scratch);
+                if scratch.toks.capacity() > 65_536 || scratch.regions.capacity() > 65_536 {
+                    // a huge text: free its room rather than keep it for the next one
+                    *scratch = Scratch::default();
+                }
+                found
+            }
+            Err(_) => self.find_in_regions(text, cues, &mut Scratch::default()),
+        })
+    }
+
+    fn find_in_regions(
+        &self,
+        text: &str,
+        cues: &[(usize, usize)],
+        scratch: &mut Scratch,
+    ) -> Vec<Money> {
         let mut found = Vec::new();
-        let mut regions: Vec<(usize, usize)> = Vec::new();
-        let mut windows: Vec<(usize, usize)> = Vec::new();
+        let Scratch {
+            regions,
+            windows,
+            toks,
+            buf,
+            folded,
+        } = scratch;
+        regions.clear();
+        windows.clear();
         for &(s, e) in cues {
             // Region ends are snapped to white space once, below.
             let from = s.saturating_sub(BEFORE_CUE);
@@ -794,23 +837,16 @@ impl MoneyExtractor {
         for region in regions.iter_mut() {
             region.1 = region_end(text, region.1);
         }
-        let mut toks = Vec::new();
-        let mut buf = String::new();
         let mut chars = CharCounter::default();
         let mut window = 0;
-        let mut folded = String::new();
-        for (start, end) in regions {
+        for &(start, end) in regions.iter() {
             let orig = &text[start..end];
             folded.clear();
             folded.push_str(orig);
             folded.make_ascii_lowercase();
-            tokenize(orig, &mut toks);
-            self.flag_tokens(orig, &folded, &mut toks);
-            let region = Region {
-                orig,
-                folded: &folded,
-                toks: &toks,
-            };
+            tokenize(orig, toks);
+            self.flag_tokens(orig, folded, toks);
+            let region = Region { orig, folded, toks };
             let mut i = 0;
             while i < toks.len() {
                 let at = start + toks[i].start;
@@ -822,7 +858,7 @@ impl MoneyExtractor {
                     i += 1;
                     continue;
                 }
-                match self.parse_at(&region, i, &mut buf) {
+                match self.parse_at(&region, i, buf) {
                     Some(mention) => {
                         let byte_start = start + toks[mention.start].start;
                         let byte_end = start + toks[mention.end - 1].end;

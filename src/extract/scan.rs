@@ -962,7 +962,7 @@ struct RememberedGroups {
     id: u64,
     around: [u16; 2],
     matched: Box<[u8]>,
-    spans: Box<[Option<(usize, usize)>]>,
+    spans: std::rc::Rc<[Option<(usize, usize)>]>,
 }
 
 /// Hashes a key that is a hash already ([`match_hash`]) by taking it as it is.
@@ -1019,8 +1019,11 @@ fn match_hash(id: u64, around: [u16; 2], matched: &[u8]) -> u64 {
 /// when the same text was matched before (in the same surroundings).
 pub struct SpanCaptures<'t> {
     text: &'t str,
-    /// Each group's span, absolute; group 0 is the whole match.
-    spans: Vec<Option<(usize, usize)>>,
+    /// Where the match starts in `text`.
+    start: usize,
+    /// Each group's span, relative to `start` (shared with the thread's memory of matches);
+    /// group 0 is the whole match.
+    spans: std::rc::Rc<[Option<(usize, usize)>]>,
 }
 
 impl<'t> SpanCaptures<'t> {
@@ -1039,20 +1042,14 @@ impl<'t> SpanCaptures<'t> {
             |i: Option<usize>| i.and_then(|i| bytes.get(i)).map_or(256, |&b| u16::from(b));
         let around = [byte_at(start.checked_sub(1)), byte_at(Some(end))];
         let key = match_hash(reader.id, around, matched);
-        let absolute = |relative: &[Option<(usize, usize)>]| -> Vec<Option<(usize, usize)>> {
-            relative
-                .iter()
-                .map(|span| span.map(|(s, e)| (s + start, e + start)))
-                .collect()
-        };
         let recalled = REMEMBERED.with(|memory| {
             let memory = memory.borrow();
             let known = memory.get(&key)?;
             (known.id == reader.id && known.around == around && *known.matched == *matched)
-                .then(|| absolute(&known.spans))
+                .then(|| std::rc::Rc::clone(&known.spans))
         });
         if let Some(spans) = recalled {
-            return Some(SpanCaptures { text, spans });
+            return Some(SpanCaptures { text, start, spans });
         }
         let pattern = &reader.pattern;
         let mut caps = pattern.create_captures();
@@ -1063,13 +1060,13 @@ impl<'t> SpanCaptures<'t> {
         if !caps.is_match() {
             return None;
         }
-        let spans: Vec<Option<(usize, usize)>> = (0..caps.group_len())
-            .map(|i| caps.get_group(i).map(|span| (span.start, span.end)))
+        let relative: std::rc::Rc<[Option<(usize, usize)>]> = (0..caps.group_len())
+            .map(|i| {
+                caps.get_group(i)
+                    .map(|span| (span.start - start, span.end - start))
+            })
             .collect();
-        let relative: Box<[Option<(usize, usize)>]> = spans
-            .iter()
-            .map(|span| span.map(|(s, e)| (s - start, e - start)))
-            .collect();
+        let spans = std::rc::Rc::clone(&relative);
         REMEMBERED.with(|memory| {
             let mut memory = memory.borrow_mut();
             if memory.len() >= MAX_REMEMBERED_MATCHES {
@@ -1085,7 +1082,7 @@ impl<'t> SpanCaptures<'t> {
                 },
             );
         });
-        Some(SpanCaptures { text, spans })
+        Some(SpanCaptures { text, start, spans })
     }
 
     /// The whole match as `(start, end)`.
@@ -1101,7 +1098,8 @@ impl<'t> SpanCaptures<'t> {
 
     /// The span of group `index` as `(start, end)`, if it took part in the match.
     pub fn group_span(&self, index: usize) -> Option<(usize, usize)> {
-        self.spans.get(index).copied().flatten()
+        let (s, e) = self.spans.get(index).copied().flatten()?;
+        Some((s + self.start, e + self.start))
     }
 }
 
