@@ -963,6 +963,19 @@ fn starts_word(bytes: &[u8], i: usize) -> bool {
     i >= 3 && bytes[i - 3] == 0xE2 && matches!(bytes[i - 2], 0x80 | 0x81)
 }
 
+/// ASCII letters, digits and `&`, by byte: one load instead of several range tests in the
+/// loops that walk words.
+static PLAIN_WORD_BYTE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        table[b] = byte.is_ascii_alphanumeric() || byte == b'&';
+        b += 1;
+    }
+    table
+};
+
 /// End of the word token starting at `pos`: letters, digits, `&`, non-ASCII letters, and
 /// internal periods or hyphens ("U.S", "Coca-Cola").
 fn token_end(bytes: &[u8], pos: usize) -> usize {
@@ -970,7 +983,7 @@ fn token_end(bytes: &[u8], pos: usize) -> usize {
     let mut i = pos;
     while i < n {
         // most bytes are plain letters and digits
-        while i < n && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'&') {
+        while i < n && PLAIN_WORD_BYTE[usize::from(bytes[i])] {
             i += 1;
         }
         if i >= n {

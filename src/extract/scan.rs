@@ -506,13 +506,14 @@ impl Scanner {
     /// A run of ASCII letters at `s..e`.
     fn letter_run(&self, bytes: &[u8], s: usize, e: usize, out: &mut Anchors) {
         let flags = self.word_flags(bytes, s, e);
-        let before = if s == 0 { b' ' } else { bytes[s - 1] };
+        let before = |s: usize| if s == 0 { b' ' } else { bytes[s - 1] };
         if flags == 0 {
-            if self.alias_long && e - s > MAX_WORD && !before.is_ascii_alphanumeric() {
+            if self.alias_long && e - s > MAX_WORD && !before(s).is_ascii_alphanumeric() {
                 out.aliases.push(s);
             }
             return;
         }
+        let before = before(s);
         if self.names {
             if flags & ALIAS != 0 {
                 self.alias_starts(bytes, s, e, out);
