@@ -119,6 +119,10 @@ pub struct ClaimExtractor {
     literal_matcher: AhoCorasick,
     /// literal index of `literal_matcher` → the family entries it stands for
     literal_users: Vec<Vec<Literal>>,
+    /// The literals of `literal_matcher`, by index (for tests that hold the combined
+    /// matcher to the family matchers it replaces).
+    #[cfg_attr(not(test), allow(dead_code))]
+    literal_texts: Vec<String>,
     /// deal nouns (index < DEAL_NOUNS.len()) then organisation anaphors, any case, for
     /// sentences read without lower-casing
     word_matcher: AhoCorasick,
@@ -182,7 +186,7 @@ type LiteralFamily<'a> = (&'a [String], fn(usize) -> Literal);
 fn build_literal_matcher(
     file: &RuleFile,
     families: &[LiteralFamily<'_>],
-) -> Result<(AhoCorasick, Vec<Vec<Literal>>), RulesError> {
+) -> Result<(AhoCorasick, Vec<Vec<Literal>>, Vec<String>), RulesError> {
     let mut literals: Vec<&str> = Vec::new();
     let mut users: Vec<Vec<Literal>> = Vec::new();
     let mut index: HashMap<&str, usize> = HashMap::new();
@@ -201,7 +205,8 @@ fn build_literal_matcher(
         .kind(Some(AhoCorasickKind::DFA))
         .build(&literals)
         .map_err(|e| file.bad(0, format!("cannot build matcher: {e}")))?;
-    Ok((matcher, users))
+    let texts = literals.iter().map(|l| l.to_string()).collect();
+    Ok((matcher, users, texts))
 }
 
 fn role(field: Option<&&str>) -> Option<String> {
@@ -321,7 +326,7 @@ impl ClaimExtractor {
             .chain(ORG_ANAPHORS)
             .map(|w| w.to_string())
             .collect();
-        let (literal_matcher, literal_users) = build_literal_matcher(
+        let (literal_matcher, literal_users, literal_texts) = build_literal_matcher(
             file,
             &[
                 (&patterns, Literal::Trigger),
@@ -344,6 +349,7 @@ impl ClaimExtractor {
             attribution_literals,
             literal_matcher,
             literal_users,
+            literal_texts,
             word_matcher,
         })
     }
@@ -1288,8 +1294,11 @@ fn word_edges(lower: &str, s: usize, e: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::super::Extractor;
+    use super::{word_edges, ClaimExtractor, Literal, LiteralHits};
     use crate::model::{Article, Claim, ClaimKind, Money, Qualifier};
     use crate::rules::RuleSet;
+    use aho_corasick::{AhoCorasick, MatchKind};
+    use proptest::prelude::*;
     use regex::Regex;
     use rust_decimal::Decimal;
 
@@ -1513,5 +1522,133 @@ mod tests {
         }
         assert!(count >= 15);
         assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    /// What the four family matchers the combined one replaced find in `lower`: triggers
+    /// leftmost-longest, cues and attribution literals all of them (overlapping), deal
+    /// words first-found; each kept at word edges as the readers do.
+    fn family_hits(claims: &ClaimExtractor, lower: &str) -> LiteralHits {
+        let mut families: [Vec<(usize, String)>; 4] = Default::default();
+        for (literal, users) in claims.literal_users.iter().enumerate() {
+            for user in users {
+                let (family, index) = match *user {
+                    Literal::Trigger(i) => (0, i),
+                    Literal::Cue(i) => (1, i),
+                    Literal::Attribution(i) => (2, i),
+                    Literal::Word(i) => (3, i),
+                };
+                families[family].push((index, claims.literal_texts[literal].clone()));
+            }
+        }
+        let matcher = |family: &[(usize, String)], kind: MatchKind| {
+            let mut sorted = family.to_vec();
+            sorted.sort();
+            let patterns: Vec<String> = sorted.iter().map(|(_, p)| p.clone()).collect();
+            let ids: Vec<usize> = sorted.iter().map(|(i, _)| *i).collect();
+            let automaton = AhoCorasick::builder()
+                .match_kind(kind)
+                .build(&patterns)
+                .expect("matcher");
+            (automaton, ids)
+        };
+        let mut hits = LiteralHits::default();
+        let (triggers, ids) = matcher(&families[0], MatchKind::LeftmostLongest);
+        for m in triggers.find_iter(lower) {
+            if word_edges(lower, m.start(), m.end()) {
+                hits.triggers
+                    .push((ids[m.pattern().as_usize()], m.start(), m.end()));
+            }
+        }
+        let (cues, ids) = matcher(&families[1], MatchKind::Standard);
+        for m in cues.find_overlapping_iter(lower) {
+            if word_edges(lower, m.start(), m.end()) {
+                let flag = claims.cues[ids[m.pattern().as_usize()]];
+                hits.cues.push((flag, m.start(), m.end()));
+            }
+        }
+        let (attribution, ids) = matcher(&families[2], MatchKind::Standard);
+        for m in attribution.find_overlapping_iter(lower) {
+            hits.attribution
+                .push((ids[m.pattern().as_usize()], m.start(), m.end()));
+        }
+        let (words, ids) = matcher(&families[3], MatchKind::Standard);
+        for m in words.find_iter(lower) {
+            if word_edges(lower, m.start(), m.end()) {
+                hits.words
+                    .push((ids[m.pattern().as_usize()], m.start(), m.end()));
+            }
+        }
+        hits
+    }
+
+    fn same_hits(a: &LiteralHits, b: &LiteralHits) -> bool {
+        // matches ending at one place may come in another order; the readers sort or
+        // scan them by position
+        let sorted = |mut v: Vec<(usize, usize, usize)>| {
+            v.sort_unstable();
+            v
+        };
+        let cues = |v: &[(super::CueFlag, usize, usize)]| {
+            let mut v: Vec<(usize, usize, String)> = v
+                .iter()
+                .map(|(f, s, e)| (*s, *e, format!("{f:?}")))
+                .collect();
+            v.sort();
+            v
+        };
+        a.triggers == b.triggers
+            && a.words == b.words
+            && sorted(a.attribution.clone()) == sorted(b.attribution.clone())
+            && cues(&a.cues) == cues(&b.cues)
+    }
+
+    #[test]
+    fn one_pass_finds_what_the_family_matchers_found_in_the_corpus() {
+        let claims = ClaimExtractor::new(&RuleSet::embedded()).expect("rules");
+        let mut sentences = 0;
+        for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/corpus"))
+            .expect("corpus")
+            .flatten()
+        {
+            let Ok(text) = std::fs::read_to_string(entry.path()) else {
+                continue;
+            };
+            for sentence in text.split(['.', '\n']) {
+                let lower = sentence.to_ascii_lowercase();
+                let (one, four) = (claims.literal_hits(&lower), family_hits(&claims, &lower));
+                assert!(same_hits(&one, &four), "{lower:?}: {one:?} vs {four:?}");
+                sentences += 1;
+            }
+        }
+        assert!(sentences > 200, "only {sentences} sentences read");
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Sentences made of rule literals, their pieces and filler, run together or apart.
+        #[test]
+        fn one_pass_finds_what_the_family_matchers_find(
+            picks in proptest::collection::vec((0usize..10_000, 0usize..6), 1..24)
+        ) {
+            let claims = ClaimExtractor::new(&RuleSet::embedded()).expect("rules");
+            let filler = ["the", "deal", "said", "a", "of", "x", "-", "s"];
+            let mut lower = String::new();
+            for (pick, glue) in picks {
+                let literal = &claims.literal_texts[pick % claims.literal_texts.len()];
+                let piece = match glue {
+                    0 => literal.as_str(),
+                    1 => literal.get(..literal.len() / 2).unwrap_or(literal),
+                    2 => literal.get(literal.len() / 2..).unwrap_or(literal),
+                    _ => filler[pick % filler.len()],
+                };
+                lower.push_str(piece);
+                if glue != 5 {
+                    lower.push(' ');
+                }
+            }
+            let (one, four) = (claims.literal_hits(&lower), family_hits(&claims, &lower));
+            prop_assert!(same_hits(&one, &four), "{:?}: {:?} vs {:?}", lower, one, four);
+        }
     }
 }
