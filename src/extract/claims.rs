@@ -176,6 +176,14 @@ struct DealContext {
     start_year: Option<i32>,
 }
 
+/// The combined matcher of every family's literals, what each literal stands for, and the
+/// literals themselves.
+struct LiteralMatcher {
+    matcher: AhoCorasick,
+    users: Vec<Vec<Literal>>,
+    texts: Vec<String>,
+}
+
 /// A family's lower-case literals, with how to name the family entry of the literal at an
 /// index.
 type LiteralFamily<'a> = (&'a [String], fn(usize) -> Literal);
@@ -186,7 +194,7 @@ type LiteralFamily<'a> = (&'a [String], fn(usize) -> Literal);
 fn build_literal_matcher(
     file: &RuleFile,
     families: &[LiteralFamily<'_>],
-) -> Result<(AhoCorasick, Vec<Vec<Literal>>, Vec<String>), RulesError> {
+) -> Result<LiteralMatcher, RulesError> {
     let mut literals: Vec<&str> = Vec::new();
     let mut users: Vec<Vec<Literal>> = Vec::new();
     let mut index: HashMap<&str, usize> = HashMap::new();
@@ -206,7 +214,11 @@ fn build_literal_matcher(
         .build(&literals)
         .map_err(|e| file.bad(0, format!("cannot build matcher: {e}")))?;
     let texts = literals.iter().map(|l| l.to_string()).collect();
-    Ok((matcher, users, texts))
+    Ok(LiteralMatcher {
+        matcher,
+        users,
+        texts,
+    })
 }
 
 fn role(field: Option<&&str>) -> Option<String> {
@@ -326,7 +338,11 @@ impl ClaimExtractor {
             .chain(ORG_ANAPHORS)
             .map(|w| w.to_string())
             .collect();
-        let (literal_matcher, literal_users, literal_texts) = build_literal_matcher(
+        let LiteralMatcher {
+            matcher: literal_matcher,
+            users: literal_users,
+            texts: literal_texts,
+        } = build_literal_matcher(
             file,
             &[
                 (&patterns, Literal::Trigger),
