@@ -339,7 +339,7 @@ impl Scanner {
             }
         }
         self.keys = merged;
-        // a quarter full, so that most lookups end at the first slot
+        // at most a quarter full, so that most lookups end at the first slot
         let bits = (self.keys.len() * 4)
             .next_power_of_two()
             .max(64)
