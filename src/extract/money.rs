@@ -25,8 +25,6 @@
 //! stretches of text worth reading; only those are tokenised and parsed, so text without a
 //! cue costs one pass over its bytes.
 
-use std::hash::{BuildHasherDefault, Hasher};
-
 use rust_decimal::Decimal;
 
 use crate::extract::numbers;
@@ -34,31 +32,9 @@ use crate::extract::scan::{self, Anchors, Scanner};
 use crate::model::{Money, Qualifier};
 use crate::rules::{RuleFile, RuleSet, RulesError};
 
-/// FNV-1a: lexicon keys are short, and this is the hot path.
-#[derive(Debug, Default, Clone, Copy)]
-struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let mut hash = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for byte in bytes {
-            hash ^= u64::from(*byte);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = hash;
-    }
-}
-
-type HashMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<Fnv>>;
-type HashSet<K> = std::collections::HashSet<K, BuildHasherDefault<Fnv>>;
+// lexicon keys are short and looked up on the hot path: Fx hashes them a word at a time
+type HashMap<K, V> = rustc_hash::FxHashMap<K, V>;
+type HashSet<K> = rustc_hash::FxHashSet<K>;
 
 /// Rule files this extractor reads.
 const CURRENCIES: &str = "money/currencies.tsv";

@@ -3,7 +3,6 @@
 //! (corporate suffixes, titles, job roles, verbs of saying), read from `rules/parties/lexicon.tsv`.
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind, StartKind};
 
@@ -75,7 +74,7 @@ impl PartyHit {
 #[derive(Debug, Clone)]
 pub struct PartyExtractor {
     entries: Vec<Entry>,
-    by_name: HashMap<String, usize, BuildHasherDefault<Fnv>>,
+    by_name: rustc_hash::FxHashMap<String, usize>,
     by_alias: HashMap<String, usize>,
     automaton: AhoCorasick,
     patterns: Vec<Pattern>,
@@ -157,37 +156,15 @@ fn alias_anchor_word(alias: &[u8]) -> Option<(usize, usize)> {
     delimited.or_else(|| words.first().filter(short)).copied()
 }
 
-/// A set of short words with a cheap hash (FNV-1a), for the per-word lookups of the scan.
-type WordSet = HashSet<String, BuildHasherDefault<Fnv>>;
-
-/// FNV-1a: fast for the short keys of [`WordSet`].
-#[derive(Debug, Clone, Copy)]
-struct Fnv(u64);
-
-impl Default for Fnv {
-    fn default() -> Fnv {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 ^= u64::from(b);
-            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-}
+/// A set of short words with a cheap hash (Fx, a word at a time), for the per-word
+/// lookups of the scan.
+type WordSet = rustc_hash::FxHashSet<String>;
 
 impl PartyExtractor {
     /// Builds the extractor from the alias table and the lexicon.
     pub fn new(rules: &RuleSet) -> Result<PartyExtractor, RulesError> {
         let mut entries: Vec<Entry> = Vec::new();
-        let mut by_name: HashMap<String, usize, BuildHasherDefault<Fnv>> = HashMap::default();
+        let mut by_name: rustc_hash::FxHashMap<String, usize> = HashMap::default();
         for file in [rules.file(ALIASES), rules.file(LOCAL_ALIASES)] {
             load_aliases(file, &mut entries, &mut by_name)?;
         }
@@ -744,7 +721,7 @@ impl PartyExtractor {
 fn load_aliases(
     file: &RuleFile,
     entries: &mut Vec<Entry>,
-    by_name: &mut HashMap<String, usize, BuildHasherDefault<Fnv>>,
+    by_name: &mut rustc_hash::FxHashMap<String, usize>,
 ) -> Result<(), RulesError> {
     for (line, fields) in file.rows() {
         if fields.len() < 3 {
