@@ -227,12 +227,25 @@ impl<T> KeyTable<T> {
     }
 }
 
-/// Packs up to 16 ASCII letters, lower-cased, first letter most significant.
+/// Packs up to 16 ASCII letters, lower-cased, first letter least significant (the
+/// little-endian load of the word, as [`key_at`] reads it).
 fn pack(word: &[u8]) -> u128 {
-    word.iter().fold(0u128, |key, b| {
+    word.iter().rev().fold(0u128, |key, b| {
         (key << 8) | u128::from(b.to_ascii_lowercase())
     })
 }
+
+/// For each length 0 to 16: the mask of that many low bytes, and 0x20 in each of them.
+const KEY_MASKS: [(u128, u128); 17] = {
+    let mut masks = [(0u128, 0u128); 17];
+    let mut len = 1;
+    while len <= 16 {
+        let mask = u128::MAX >> (8 * (16 - len));
+        masks[len] = (mask, mask & u128::from_ne_bytes([0x20; 16]));
+        len += 1;
+    }
+    masks
+};
 
 /// [`pack`] of the `len` (1 to 16) ASCII letters at `bytes[s..]`, read in one load.
 fn key_at(bytes: &[u8], s: usize, len: usize) -> u128 {
@@ -244,9 +257,9 @@ fn key_at(bytes: &[u8], s: usize, len: usize) -> u128 {
             buf[..rest.len()].copy_from_slice(rest);
         }
     }
-    let shift = 8 * (16 - len.clamp(1, 16)) as u32;
+    let (mask, lower) = KEY_MASKS[len.clamp(1, 16)];
     // letters only: setting 0x20 lower-cases each
-    (u128::from_be_bytes(buf) >> shift) | (u128::from_ne_bytes([0x20; 16]) >> shift)
+    (u128::from_le_bytes(buf) & mask) | lower
 }
 
 impl Scanner {
@@ -662,7 +675,7 @@ pub const fn pack_word(word: &str) -> u128 {
         if !bytes[i].is_ascii_alphabetic() {
             return u128::MAX;
         }
-        key = (key << 8) | bytes[i].to_ascii_lowercase() as u128;
+        key |= (bytes[i].to_ascii_lowercase() as u128) << (8 * i);
         i += 1;
     }
     key
