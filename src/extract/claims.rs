@@ -376,7 +376,7 @@ impl ClaimExtractor {
         // the deals the article mentions are read only when a claim refers back to one
         let deals: std::cell::OnceCell<Vec<DealContext>> = std::cell::OnceCell::new();
         let mut roles_seen: Vec<(String, String)> = Vec::new();
-        let mut claims = Vec::new();
+        let mut claims = Vec::with_capacity(input.money.len());
         let mut previous_end: Option<usize> = None;
         let mut facts: Option<SentenceFacts> = None;
         for money in input.money {

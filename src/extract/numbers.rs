@@ -48,22 +48,26 @@ pub fn parse_digits(text: &str) -> Option<ParsedNumber> {
     // Comma grouping: groups of 2 or 3 digits, the last one of 3, the 2s before any 3.
     if first <= 3 && comma_group_start(bytes, end) {
         let mut pos = end;
-        let mut groups: Vec<(usize, usize)> = Vec::new();
-        while groups.len() < MAX_GROUPS && comma_group_start(bytes, pos) {
+        // at most MAX_GROUPS groups: kept on the stack (numbers are read on the hot path)
+        let mut group_buf = [(0usize, 0usize); MAX_GROUPS];
+        let mut count = 0;
+        while count < MAX_GROUPS && comma_group_start(bytes, pos) {
             let len = digit_run(bytes, pos + 1);
             if len != 2 && len != 3 {
                 break;
             }
-            groups.push((pos + 1, len));
+            group_buf[count] = (pos + 1, len);
+            count += 1;
             pos += 1 + len;
         }
+        let groups = &group_buf[..count];
         let last_is_three = groups.last().is_some_and(|&(_, len)| len == 3);
         let two_after_three = groups.windows(2).any(|w| w[0].1 == 3 && w[1].1 == 2);
         let runs_on =
             comma_group_start(bytes, pos) || (pos < bytes.len() && bytes[pos].is_ascii_digit());
         let valid = last_is_three && !two_after_three && !runs_on;
         if valid {
-            for &(start, len) in &groups {
+            for &(start, len) in groups {
                 int_digits.push(&bytes[start..start + len]);
             }
             end = pos;

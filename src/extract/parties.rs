@@ -75,7 +75,7 @@ impl PartyHit {
 pub struct PartyExtractor {
     entries: Vec<Entry>,
     by_name: rustc_hash::FxHashMap<String, usize>,
-    by_alias: HashMap<String, usize>,
+    by_alias: rustc_hash::FxHashMap<String, usize>,
     automaton: AhoCorasick,
     patterns: Vec<Pattern>,
     /// A bit per (first, second) byte pair, lower-cased, that some alias starts with (an
@@ -170,7 +170,7 @@ impl PartyExtractor {
         }
         let mut patterns: Vec<Pattern> = Vec::new();
         let mut seen: HashSet<String> = HashSet::new();
-        let mut by_alias: HashMap<String, usize> = HashMap::new();
+        let mut by_alias: rustc_hash::FxHashMap<String, usize> = HashMap::default();
         for (idx, entry) in entries.iter().enumerate() {
             let mut forms: Vec<(String, PatternUse)> =
                 vec![(entry.name.clone(), PatternUse::Alias)];
@@ -433,7 +433,8 @@ impl PartyExtractor {
         matches: impl Iterator<Item = (usize, usize, usize)>,
     ) -> Vec<PartyHit> {
         let mut hits = Vec::new();
-        let mut seen_full: HashSet<usize> = HashSet::new();
+        // few hits per article: a list beats hashing
+        let mut seen_full: Vec<usize> = Vec::new();
         for (start, end, pattern) in matches {
             let Some(pattern) = self.patterns.get(pattern) else {
                 continue;
@@ -453,7 +454,9 @@ impl PartyExtractor {
             {
                 continue;
             }
-            seen_full.insert(pattern.entry);
+            if !seen_full.contains(&pattern.entry) {
+                seen_full.push(pattern.entry);
+            }
             let Some(entry) = self.entries.get(pattern.entry) else {
                 continue;
             };

@@ -56,8 +56,8 @@ pub struct TermExtractor {
     /// Words (lower case) the pattern can start with; `None` when a lexicon word is not
     /// plain letters and hyphens, so that the scan cannot mark them (a full pass is used).
     anchor_words: Option<Vec<String>>,
-    numbers: HashMap<String, u32>,
-    units: HashMap<String, u32>,
+    numbers: rustc_hash::FxHashMap<String, u32>,
+    units: rustc_hash::FxHashMap<String, u32>,
     deal_nouns: Vec<String>,
     /// What each word a term can start with (packed key) may begin: a phrase, a number, an
     /// article's term.
@@ -176,8 +176,8 @@ impl TermExtractor {
     /// Builds the extractor from `rules/terms/lexicon.tsv`.
     pub fn new(rules: &RuleSet) -> Result<TermExtractor, RulesError> {
         let file = rules.file(LEXICON);
-        let mut numbers = HashMap::new();
-        let mut units = HashMap::new();
+        let mut numbers = rustc_hash::FxHashMap::default();
+        let mut units = rustc_hash::FxHashMap::default();
         let (mut open, mut reference, mut deal, mut until) = (vec![], vec![], vec![], vec![]);
         for (line, fields) in file.rows() {
             let category = fields.first().copied().unwrap_or("");
