@@ -149,9 +149,6 @@ pub struct Scanner {
     table: Vec<u128>,
     /// The flags of each slot of `table`.
     table_flags: Vec<Flags>,
-    /// For each pair of first two letters (a single letter pairs with itself), a bit per
-    /// word length that has words; indexed by [`Scanner::pair`].
-    lengths: Vec<u32>,
     /// Money symbol characters, sorted.
     symbols: Vec<char>,
     /// Lower-case money short forms that count only after a digit, longest first.
@@ -277,11 +274,6 @@ impl Scanner {
         {
             return false;
         }
-        let second = bytes.get(1).copied().unwrap_or(first);
-        if self.lengths.is_empty() {
-            self.lengths = vec![0; 1024];
-        }
-        self.lengths[Self::pair(first, second)] |= 1 << bytes.len();
         self.keys.push((pack(bytes), flags));
         true
     }
@@ -384,12 +376,6 @@ impl Scanner {
         }
     }
 
-    /// The index of two ASCII letters in [`Scanner::lengths`]: their low five bits, which
-    /// are the same in both cases (any two bytes give an index in range).
-    fn pair(first: u8, second: u8) -> usize {
-        usize::from(first & 0x1F) << 5 | usize::from(second & 0x1F)
-    }
-
     fn slot(key: u128, bits: u32) -> usize {
         let mixed = ((key as u64) ^ ((key >> 64) as u64)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
         (mixed >> (64 - bits)) as usize
@@ -414,15 +400,6 @@ impl Scanner {
         }
     }
 
-    /// The cheap filter: some word starts with these letters and has this length.
-    fn might_be(&self, first: u8, second: u8, len: usize) -> bool {
-        len <= MAX_WORD
-            && self
-                .lengths
-                .get(Self::pair(first, second))
-                .is_some_and(|lengths| lengths & (1 << len) != 0)
-    }
-
     /// Flags of the ASCII word `bytes[s..e]`, with [`MONEY_CODE`] (and [`MONEY_CUE`]) also
     /// for a code after a leading "M".
     fn word_flags(&self, bytes: &[u8], s: usize, e: usize) -> Flags {
@@ -437,11 +414,11 @@ impl Scanner {
         if len <= MAX_WORD {
             flags = self.lookup(key_at(bytes, s, len));
         }
-        if first | 0x20 == b'm'
-            && len >= 4
+        // "MUSD": a capital M and a three-letter code (the only form the money rules read);
+        // one branch on a rare case, where testing each part in turn would mispredict
+        if (first == b'M') & (len == 4)
             && flags & MONEY_CUE == 0
-            && self.might_be(bytes[s + 1], bytes[s + 2], len - 1)
-            && self.lookup(key_at(bytes, s + 1, len - 1)) & MONEY_CODE != 0
+            && self.lookup(key_at(bytes, s + 1, 3)) & MONEY_CODE != 0
         {
             flags |= MONEY_CUE | MONEY_CODE;
         }
