@@ -520,7 +520,7 @@ impl ClaimExtractor {
             }
         }
         // remaining parties, without roles; a party related to one with a role is dropped
-        let mut by_distance: Vec<&PartyHit> = mentions.clone();
+        let mut by_distance: Vec<&PartyHit> = mentions;
         by_distance.sort_by_key(|p| distance((p.start, p.end), (start, end)));
         for p in by_distance {
             if claim_parties.iter().any(|c| c.name == p.name) {

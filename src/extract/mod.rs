@@ -147,7 +147,10 @@ impl Extractor {
         };
         let claims = self.claims.find(&input, &self.parties);
         Extraction {
-            parties: parties.iter().map(|p| p.to_party(text, &map)).collect(),
+            parties: parties
+                .into_iter()
+                .map(|p| p.into_party(text, &map))
+                .collect(),
             terms: terms.iter().map(|t| t.to_term(text, &map)).collect(),
             dates: dates.iter().map(|d| d.to_date(text, &map)).collect(),
             money,

@@ -58,10 +58,10 @@ pub struct PartyHit {
 }
 
 impl PartyHit {
-    /// The public [`Party`] with character offsets.
-    pub fn to_party(&self, text: &str, map: &CharMap) -> Party {
+    /// The public [`Party`] with character offsets (the name moves over).
+    pub fn into_party(self, text: &str, map: &CharMap) -> Party {
         Party {
-            name: self.name.clone(),
+            name: self.name,
             text: text.get(self.start..self.end).unwrap_or("").to_string(),
             start: map.char_of(text, self.start),
             end: map.char_of(text, self.end),
@@ -308,8 +308,8 @@ impl PartyExtractor {
         let sentences = super::sentences::split(text);
         let map = CharMap::new(text);
         self.find_bytes(text, &sentences)
-            .iter()
-            .map(|hit| hit.to_party(text, &map))
+            .into_iter()
+            .map(|hit| hit.into_party(text, &map))
             .collect()
     }
 
