@@ -630,7 +630,12 @@ impl DocBuilder {
             published: article.published.as_deref(),
         };
         let json = serde_json::to_string(&sourced).map_err(|e| other(&self.dir, e))?;
-        let mut doc = TantivyDocument::with_capacity(json.len() * 2 + 512);
+        // room for the long values (the JSON, the sentence, the title) and a little for the
+        // rest: documents wait in memory for the indexing threads, so none is made bigger
+        // than it needs to be
+        let long_values =
+            json.len() + claim.sentence.text.len() + article.title.as_ref().map_or(0, String::len);
+        let mut doc = TantivyDocument::with_capacity(long_values + 512);
         doc.add_text(f.doc_type, DOC_CLAIM);
         doc.add_text(f.article_id, &article.id);
         doc.add_text(f.claim_id, &claim.id);
