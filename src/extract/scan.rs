@@ -41,16 +41,26 @@ pub const ALIAS: Flags = 32;
 pub const NAME_CUE: Flags = 64;
 /// A [`NAME_CUE`] only when written in capitals (a single letter, as in "S.A.").
 pub const NAME_CUE_UPPER: Flags = 128;
+/// An [`ALIAS`] word that stands for an alias only with a capital first letter (every
+/// alias it belongs to needs one there), so that the lower-case word ("the" of "The
+/// Information") costs nothing more than its lookup.
+const ALIAS_CAPITAL: Flags = 256;
+/// A capital "M" and a three-letter ISO code ("MUSD", millions of dollars): a money code
+/// cue when the first letter is that capital.
+const MILLIONS_CODE: Flags = 512;
+/// In a slot's flags: some word whose first slot this is lives further on (the lookup
+/// must probe past it); never part of a word's own flags.
+const PROBE_ON: Flags = 1 << 15;
 
 /// The case a word of an alias needs in the text (an alias's capitals must be capitals).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum LeadCase {
     /// Any case (the word is in small letters).
-    Any,
+    Any = 0,
     /// A capital first letter.
-    Capital,
+    Capital = 1,
     /// All capitals.
-    Upper,
+    Upper = 2,
 }
 
 impl LeadCase {
@@ -62,14 +72,6 @@ impl LeadCase {
             LeadCase::Capital
         } else {
             LeadCase::Any
-        }
-    }
-
-    fn allows(self, word: &[u8]) -> bool {
-        match self {
-            LeadCase::Any => true,
-            LeadCase::Capital => word.first().is_some_and(u8::is_ascii_uppercase),
-            LeadCase::Upper => word.iter().all(u8::is_ascii_uppercase),
         }
     }
 }
@@ -149,6 +151,9 @@ pub struct Scanner {
     table: Vec<u128>,
     /// The flags of each slot of `table`.
     table_flags: Vec<Flags>,
+    /// For each slot of an [`ALIAS`] word: where its entries of `alias_words` start and
+    /// how many there are.
+    table_aliases: Vec<(u32, u32)>,
     /// Money symbol characters, sorted.
     symbols: Vec<char>,
     /// Lower-case money short forms that count only after a digit, longest first.
@@ -246,17 +251,24 @@ const KEY_MASKS: [(u128, u128); 17] = {
 
 /// [`pack`] of the `len` (1 to 16) ASCII letters at `bytes[s..]`, read in one load.
 fn key_at(bytes: &[u8], s: usize, len: usize) -> u128 {
-    let mut buf = [0u8; 16];
-    match bytes.get(s..s + 16) {
-        Some(sixteen) => buf.copy_from_slice(sixteen),
-        None => {
-            let rest = bytes.get(s..).unwrap_or(&[]);
-            buf[..rest.len()].copy_from_slice(rest);
-        }
-    }
+    let loaded = match bytes.get(s..s + 16) {
+        Some(sixteen) => u128::from_le_bytes(sixteen.try_into().unwrap_or_default()),
+        None => load_near_end(bytes, s),
+    };
     let (mask, lower) = KEY_MASKS[len.clamp(1, 16)];
     // letters only: setting 0x20 lower-cases each
-    (u128::from_le_bytes(buf) & mask) | lower
+    (loaded & mask) | lower
+}
+
+/// The little-endian load of the fewer than 16 bytes from `s` to the end, zero-filled.
+#[cold]
+#[inline(never)]
+fn load_near_end(bytes: &[u8], s: usize) -> u128 {
+    let mut buf = [0u8; 16];
+    let rest = bytes.get(s..).unwrap_or(&[]);
+    let n = rest.len().min(16);
+    buf[..n].copy_from_slice(&rest[..n]);
+    u128::from_le_bytes(buf)
 }
 
 impl Scanner {
@@ -335,6 +347,13 @@ impl Scanner {
 
     /// Builds the lookup table; call once after adding words.
     pub fn finish(&mut self) {
+        let millions: Vec<(u128, Flags)> = self
+            .keys
+            .iter()
+            .filter(|&&(key, flags)| flags & MONEY_CODE != 0 && (1 << 16..1 << 24).contains(&key))
+            .map(|&(code, _)| ((code << 8) | u128::from(b'm'), MILLIONS_CODE))
+            .collect();
+        self.keys.extend(millions);
         self.keys.sort_unstable_by_key(|&(key, _)| key);
         let mut merged: Vec<(u128, Flags)> = Vec::with_capacity(self.keys.len());
         for &(key, flags) in &self.keys {
@@ -350,18 +369,33 @@ impl Scanner {
             .max(64)
             .trailing_zeros();
         let size = 1usize << bits;
+        self.alias_words.sort_unstable();
+        self.alias_words.dedup();
         self.table = vec![0; size];
         self.table_flags = vec![0; size];
-        for &(key, flags) in &self.keys {
-            let mut at = Self::slot(key, bits);
+        self.table_aliases = vec![(0, 0); size];
+        for &(key, mut flags) in &self.keys {
+            let home = Self::slot(key, bits);
+            let mut at = home;
             while self.table[at] != 0 {
                 at = (at + 1) & (size - 1);
             }
+            if at != home {
+                self.table_flags[home] |= PROBE_ON;
+            }
+            let from = self.alias_words.partition_point(|&(k, ..)| k < key);
+            let entries = &self.alias_words[from..];
+            let count = entries.iter().take_while(|&&(k, ..)| k == key).count();
+            if count > 0 && entries[..count].iter().all(|e| e.2 != LeadCase::Any) {
+                flags = (flags & !ALIAS) | ALIAS_CAPITAL;
+            }
             self.table[at] = key;
-            self.table_flags[at] = flags;
+            self.table_flags[at] |= flags;
+            self.table_aliases[at] = (
+                u32::try_from(from).unwrap_or(u32::MAX),
+                u32::try_from(count).unwrap_or(0),
+            );
         }
-        self.alias_words.sort_unstable();
-        self.alias_words.dedup();
         self.symbols.sort_unstable();
         self.symbols.dedup();
         self.after_digit.sort_by_key(|f| std::cmp::Reverse(f.len()));
@@ -381,48 +415,64 @@ impl Scanner {
         (mixed >> (64 - bits)) as usize
     }
 
-    /// The flags of the packed word (0 when it is not in the table).
-    fn lookup(&self, key: u128) -> Flags {
+    /// The flags of the packed word (0 when it is not in the table) and its slot.
+    ///
+    /// Most words, in the table or not, are settled by their first slot without a branch
+    /// (whether a word is in the table is close to a coin toss for the branch predictor);
+    /// only a word whose first slot holds another word that pushed some word further on
+    /// probes on.
+    fn lookup(&self, key: u128) -> (Flags, usize) {
         let size = self.table.len();
         if size == 0 {
-            return 0;
+            return (0, 0);
         }
-        let mut at = Self::slot(key, size.trailing_zeros());
+        let home = Self::slot(key, size.trailing_zeros());
+        let (Some(&found), Some(&flags)) = (self.table.get(home), self.table_flags.get(home))
+        else {
+            return (0, 0);
+        };
+        let hit = Flags::from(found == key).wrapping_neg();
+        if (!hit & flags & PROBE_ON) != 0 {
+            return self.probe(key, home);
+        }
+        (flags & hit & !PROBE_ON, home)
+    }
+
+    /// [`Scanner::lookup`] past the first slot.
+    #[cold]
+    #[inline(never)]
+    fn probe(&self, key: u128, home: usize) -> (Flags, usize) {
+        let size = self.table.len();
+        let mut at = home;
         loop {
+            at = (at + 1) & (size - 1);
             let k = self.table[at];
             if k == key {
-                return self.table_flags.get(at).copied().unwrap_or(0);
+                return (self.table_flags[at] & !PROBE_ON, at);
             }
-            if k == 0 {
-                return 0;
+            if k == 0 || at == home {
+                return (0, 0);
             }
-            at = (at + 1) & (size - 1);
         }
     }
 
     /// Flags of the ASCII word `bytes[s..e]`, with [`MONEY_CODE`] (and [`MONEY_CUE`]) also
     /// for a code after a leading "M".
-    fn word_flags(&self, bytes: &[u8], s: usize, e: usize) -> Flags {
+    ///
+    /// Also returns the word's slot in the table (for [`Scanner::alias_starts`]).
+    fn word_flags(&self, bytes: &[u8], s: usize, e: usize) -> (Flags, usize) {
         let len = e - s;
-        if len > MAX_WORD + 1 {
-            return 0;
+        if len > MAX_WORD {
+            return (0, 0);
         }
-        let first = bytes[s];
         // the table is sparse enough that looking every word up costs less than the
         // branch a cheaper filter would mispredict
-        let mut flags = 0;
-        if len <= MAX_WORD {
-            flags = self.lookup(key_at(bytes, s, len));
-        }
-        // "MUSD": a capital M and a three-letter code (the only form the money rules read);
-        // one branch on a rare case, where testing each part in turn would mispredict
-        if (first == b'M') & (len == 4)
-            && flags & MONEY_CUE == 0
-            && self.lookup(key_at(bytes, s + 1, 3)) & MONEY_CODE != 0
-        {
+        let (mut flags, slot) = self.lookup(key_at(bytes, s, len));
+        // "MUSD": the table holds "m" and each code; only a capital M makes it a cue
+        if flags & MILLIONS_CODE != 0 && bytes[s] == b'M' {
             flags |= MONEY_CUE | MONEY_CODE;
         }
-        flags
+        (flags, slot)
     }
 
     /// Scans `text` once and fills `out` (cleared first).
@@ -495,7 +545,7 @@ impl Scanner {
 
     /// A run of ASCII letters at `s..e`.
     fn letter_run(&self, bytes: &[u8], s: usize, e: usize, out: &mut Anchors) {
-        let flags = self.word_flags(bytes, s, e);
+        let (flags, slot) = self.word_flags(bytes, s, e);
         let before = |s: usize| if s == 0 { b' ' } else { bytes[s - 1] };
         if flags == 0 {
             if self.alias_long && e - s > MAX_WORD && !before(s).is_ascii_alphanumeric() {
@@ -505,8 +555,8 @@ impl Scanner {
         }
         let before = before(s);
         if self.names {
-            if flags & ALIAS != 0 {
-                self.alias_starts(bytes, s, e, out);
+            if flags & ALIAS != 0 || (flags & ALIAS_CAPITAL != 0 && bytes[s].is_ascii_uppercase()) {
+                self.alias_starts(bytes, s, e, slot, out);
             }
             if flags & NAME_CUE != 0
                 || (flags & NAME_CUE_UPPER != 0 && bytes[s..e].iter().all(u8::is_ascii_uppercase))
@@ -531,19 +581,21 @@ impl Scanner {
     }
 
     /// The alias starts the [`ALIAS`] word at `s..e` implies.
-    fn alias_starts(&self, bytes: &[u8], s: usize, e: usize, out: &mut Anchors) {
-        let key = key_at(bytes, s, e - s);
-        let first = self.alias_words.partition_point(|&(k, ..)| k < key);
+    fn alias_starts(&self, bytes: &[u8], s: usize, e: usize, slot: usize, out: &mut Anchors) {
+        let (from, count) = self.table_aliases.get(slot).copied().unwrap_or((0, 0));
+        let (from, count) = (from as usize, count as usize);
+        let entries = self.alias_words.get(from..from + count).unwrap_or(&[]);
         let word = &bytes[s..e];
-        for &(_, offset, case, follow) in self.alias_words[first..]
-            .iter()
-            .take_while(|&&(k, ..)| k == key)
-        {
+        // bit i: the word has the case the `LeadCase` numbered i needs
+        let capital = word.first().is_some_and(u8::is_ascii_uppercase);
+        let upper = word.iter().all(u8::is_ascii_uppercase);
+        let cases = 1 | u8::from(capital) << 1 | u8::from(upper) << 2;
+        for &(_, offset, case, follow) in entries {
             let Some(start) = s.checked_sub(offset) else {
                 continue;
             };
             let edge = start == 0 || !bytes[start - 1].is_ascii_alphanumeric();
-            if edge && case.allows(word) && follow.found_at(bytes, e) {
+            if edge & (cases >> case as u8 & 1 != 0) && follow.found_at(bytes, e) {
                 if out.aliases.last().is_some_and(|&last| last > start) {
                     out.aliases_unsorted = true;
                 }
@@ -1179,6 +1231,36 @@ mod tests {
             ["2020", "Acme", "5", "3", "MUSD", "4", "43c", "3", "3M"]
         );
         assert_eq!(words(&a.names), ["In", "March", "Acme", "MUSD"]);
+    }
+
+    #[test]
+    fn every_word_of_a_crowded_table_is_found_and_no_other() {
+        // enough words that many share a first slot and some probe far
+        let word = |n: usize| -> String {
+            let mut w = String::new();
+            let mut n = n + 1;
+            while n > 0 {
+                w.push(char::from(b'a' + (n % 26) as u8));
+                n /= 26;
+            }
+            w
+        };
+        let mut s = Scanner::default();
+        for n in (0..3000).step_by(3) {
+            assert!(s.add_word(&word(n), TERM));
+        }
+        s.finish();
+        assert!(s.table_flags.iter().any(|&f| f & PROBE_ON != 0));
+        for n in 0..3000 {
+            let w = word(n);
+            let (flags, slot) = s.lookup(pack(w.as_bytes()));
+            if n % 3 == 0 {
+                assert_eq!(flags, TERM, "{w}");
+                assert_eq!(s.table[slot], pack(w.as_bytes()), "{w}");
+            } else {
+                assert_eq!(flags, 0, "{w}");
+            }
+        }
     }
 
     #[test]
