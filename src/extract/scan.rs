@@ -489,7 +489,7 @@ impl Scanner {
         for (k, block) in masks.blocks.iter().enumerate() {
             let letter_starts = block.letters & !((block.letters << 1) | carry_letters);
             let digit_starts = block.digits & !((block.digits << 1) | carry_digits);
-            if self.names {
+            if self.names && !self.gate_names {
                 // a name starts a run of letters and digits with a capital
                 let alnum = block.letters | block.digits;
                 let carry = carry_letters | carry_digits;
@@ -537,8 +537,8 @@ impl Scanner {
             out.aliases.sort_unstable();
             out.aliases.dedup();
         }
-        if self.gate_names {
-            masks.keep_in_cued_stretches(&mut out.names, &out.name_cues);
+        if self.names && self.gate_names {
+            masks.names_in_cued_stretches(&out.name_cues, &mut out.names);
         }
         out.masks = masks;
     }
@@ -953,23 +953,45 @@ impl Masks {
         0
     }
 
-    /// Keeps the `names` (positions, in order) whose stretch between barriers holds one of
-    /// the `cues` (positions, in order).
-    fn keep_in_cued_stretches(&self, names: &mut Vec<usize>, cues: &[usize]) {
-        let mut next_cue = 0;
-        let mut stretch_end = 0;
-        let mut keep = false;
-        names.retain(|&at| {
-            if at >= stretch_end {
-                let start = self.stretch_start(at);
-                stretch_end = self.run_end(at, |b| !b.barrier);
-                while cues.get(next_cue).is_some_and(|&c| c < start) {
-                    next_cue += 1;
-                }
-                keep = cues.get(next_cue).is_some_and(|&c| c < stretch_end);
+    /// Pushes onto `names` the starts of the capitalised words (runs of letters and digits
+    /// with a capital first) in the stretches between barriers that hold one of the `cues`
+    /// (positions, in order), in text order.
+    fn names_in_cued_stretches(&self, cues: &[usize], names: &mut Vec<usize>) {
+        let mut done_until = 0;
+        for &cue in cues {
+            if cue < done_until {
+                continue;
             }
-            keep
-        });
+            let start = self.stretch_start(cue);
+            let end = self.run_end(cue, |b| !b.barrier);
+            self.capitalised_starts(start, end, names);
+            done_until = end;
+        }
+    }
+
+    /// Pushes the capitalised word starts at positions `start..end`.
+    fn capitalised_starts(&self, start: usize, end: usize, names: &mut Vec<usize>) {
+        let alnum = |b: &Block| b.letters | b.digits;
+        for k in start / 64..end.div_ceil(64) {
+            let Some(block) = self.blocks.get(k) else {
+                break;
+            };
+            let carry = match k.checked_sub(1).and_then(|j| self.blocks.get(j)) {
+                Some(previous) => alnum(previous) >> 63,
+                None => 0,
+            };
+            let here = alnum(block);
+            let mut starts = here & !((here << 1) | carry) & block.upper;
+            // only the bits of positions start..end
+            let low = start.saturating_sub(k * 64).min(64);
+            let high = (end - k * 64).min(64);
+            starts &= u64::MAX.checked_shl(low as u32).unwrap_or(0);
+            starts &= u64::MAX.checked_shr(64 - high as u32).unwrap_or(0);
+            while starts != 0 {
+                names.push(k * 64 + starts.trailing_zeros() as usize);
+                starts &= starts - 1;
+            }
+        }
     }
 }
 
