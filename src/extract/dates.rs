@@ -322,7 +322,7 @@ impl DateExtractor {
         published: Option<(i32, u32)>,
         matches: impl Iterator<Item = (usize, usize)>,
     ) -> Vec<DateHit> {
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(16);
         for (start, end) in matches {
             let found = &text[start..end];
             // a bare year (most matches) needs no capture groups

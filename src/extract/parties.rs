@@ -432,9 +432,9 @@ impl PartyExtractor {
         text: &str,
         matches: impl Iterator<Item = (usize, usize, usize)>,
     ) -> Vec<PartyHit> {
-        let mut hits = Vec::new();
+        let mut hits = Vec::with_capacity(16);
         // few hits per article: a list beats hashing
-        let mut seen_full: Vec<usize> = Vec::new();
+        let mut seen_full: Vec<usize> = Vec::with_capacity(16);
         for (start, end, pattern) in matches {
             let Some(pattern) = self.patterns.get(pattern) else {
                 continue;
