@@ -84,6 +84,24 @@ struct Follow {
 }
 
 impl Follow {
+    /// A bit for the (lower-cased) pair of bytes that must follow the word, so that a
+    /// word with many aliases ("the" of "the Information" and "the Verge") is passed over
+    /// at once where no alias can go on; all bits when the alias needs fewer than two.
+    fn bloom(&self) -> u64 {
+        if self.len < 2 {
+            u64::MAX
+        } else {
+            Self::bloom_bit(self.bytes[0], self.bytes[1])
+        }
+    }
+
+    /// The bit of the pair of bytes `first`, `second` (either case of a letter).
+    fn bloom_bit(first: u8, second: u8) -> u64 {
+        let pair =
+            u32::from(first.to_ascii_lowercase()) * 61 + u32::from(second.to_ascii_lowercase());
+        1 << (pair.wrapping_mul(0x9E37_79B9) >> 26)
+    }
+
     /// Whether `bytes` from `at` on start with these bytes, in any case of a letter.
     fn found_at(&self, bytes: &[u8], at: usize) -> bool {
         let want = &self.bytes[..usize::from(self.len)];
@@ -151,9 +169,9 @@ pub struct Scanner {
     table: Vec<u128>,
     /// The flags of each slot of `table`.
     table_flags: Vec<Flags>,
-    /// For each slot of an [`ALIAS`] word: where its entries of `alias_words` start and
-    /// how many there are.
-    table_aliases: Vec<(u32, u32)>,
+    /// For each slot of an [`ALIAS`] word: where its entries of `alias_words` start, how
+    /// many there are, and the [`Follow::bloom_bit`]s of the bytes they need after it.
+    table_aliases: Vec<(u32, u32, u64)>,
     /// Money symbol characters, sorted.
     symbols: Vec<char>,
     /// Lower-case money short forms that count only after a digit, longest first.
@@ -373,7 +391,7 @@ impl Scanner {
         self.alias_words.dedup();
         self.table = vec![0; size];
         self.table_flags = vec![0; size];
-        self.table_aliases = vec![(0, 0); size];
+        self.table_aliases = vec![(0, 0, 0); size];
         for &(key, mut flags) in &self.keys {
             let home = Self::slot(key, bits);
             let mut at = home;
@@ -391,9 +409,13 @@ impl Scanner {
             }
             self.table[at] = key;
             self.table_flags[at] |= flags;
+            let bloom = entries[..count]
+                .iter()
+                .fold(0, |bits, e| bits | e.3.bloom());
             self.table_aliases[at] = (
                 u32::try_from(from).unwrap_or(u32::MAX),
                 u32::try_from(count).unwrap_or(0),
+                bloom,
             );
         }
         self.symbols.sort_unstable();
@@ -582,7 +604,11 @@ impl Scanner {
 
     /// The alias starts the [`ALIAS`] word at `s..e` implies.
     fn alias_starts(&self, bytes: &[u8], s: usize, e: usize, slot: usize, out: &mut Anchors) {
-        let (from, count) = self.table_aliases.get(slot).copied().unwrap_or((0, 0));
+        let (from, count, bloom) = self.table_aliases.get(slot).copied().unwrap_or_default();
+        let next = |i: usize| bytes.get(i).copied().unwrap_or(0);
+        if bloom & Follow::bloom_bit(next(e), next(e + 1)) == 0 {
+            return;
+        }
         let (from, count) = (from as usize, count as usize);
         let entries = self.alias_words.get(from..from + count).unwrap_or(&[]);
         let word = &bytes[s..e];
