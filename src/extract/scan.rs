@@ -2,7 +2,7 @@
 //!
 //! The families' own matchers (the money parser, the date and term patterns, the party
 //! alias automaton and name rules) are exact but comparatively slow when run over a whole
-//! text. This scan walks the bytes once, packs each ASCII word of up to 16 letters into a
+//! text. This scan walks the bytes once, packs each ASCII word of up to 14 letters into a
 //! `u128` key, and looks it up in one small table that says which families care about the
 //! word. What it yields ([`Anchors`]) is a superset of the places a family can match; each
 //! family then runs its matcher only there, anchored, and gets the same result as a full
@@ -19,8 +19,12 @@
 //!   words the name rules need (a corporate suffix, a title, a role, a verb of saying), since
 //!   those rules read nothing beyond that stretch.
 
-/// Longest word (in bytes) the table holds.
-pub const MAX_WORD: usize = 16;
+/// Longest word (in bytes) the table holds: its key takes the low 14 bytes of a table
+/// slot, the word's flags the other two (one memory access a word).
+pub const MAX_WORD: usize = 14;
+
+/// The bits of a table slot that hold the key.
+const KEY_BITS: u128 = (1 << (8 * MAX_WORD)) - 1;
 
 /// What the table says of a word: a bit per family and case rule.
 pub type Flags = u16;
@@ -165,10 +169,9 @@ pub struct DigitStarts {
 pub struct Scanner {
     /// Packed lower-case words with their flags.
     keys: Vec<(u128, Flags)>,
-    /// Open-addressing table over `keys` (key 0 = empty slot).
+    /// Open-addressing table over `keys`: each slot the key in [`KEY_BITS`] and its flags
+    /// above (0 = empty slot).
     table: Vec<u128>,
-    /// The flags of each slot of `table`.
-    table_flags: Vec<Flags>,
     /// For each slot of an [`ALIAS`] word: where its entries of `alias_words` start, how
     /// many there are, and the [`Follow::bloom_bit`]s of the bytes they need after it.
     table_aliases: Vec<(u32, u32, u64)>,
@@ -247,7 +250,7 @@ impl<T> KeyTable<T> {
     }
 }
 
-/// Packs up to 16 ASCII letters, lower-cased, first letter least significant (the
+/// Packs up to 16 ASCII letters (the table holds words of up to [`MAX_WORD`]), lower-cased, first letter least significant (the
 /// little-endian load of the word, as [`key_at`] reads it).
 fn pack(word: &[u8]) -> u128 {
     word.iter().rev().fold(0u128, |key, b| {
@@ -390,7 +393,6 @@ impl Scanner {
         self.alias_words.sort_unstable();
         self.alias_words.dedup();
         self.table = vec![0; size];
-        self.table_flags = vec![0; size];
         self.table_aliases = vec![(0, 0, 0); size];
         for &(key, mut flags) in &self.keys {
             let home = Self::slot(key, bits);
@@ -399,7 +401,7 @@ impl Scanner {
                 at = (at + 1) & (size - 1);
             }
             if at != home {
-                self.table_flags[home] |= PROBE_ON;
+                self.table[home] |= Self::flag_bits(PROBE_ON);
             }
             let from = self.alias_words.partition_point(|&(k, ..)| k < key);
             let entries = &self.alias_words[from..];
@@ -407,8 +409,7 @@ impl Scanner {
             if count > 0 && entries[..count].iter().all(|e| e.2 != LeadCase::Any) {
                 flags = (flags & !ALIAS) | ALIAS_CAPITAL;
             }
-            self.table[at] = key;
-            self.table_flags[at] |= flags;
+            self.table[at] |= key | Self::flag_bits(flags);
             let bloom = entries[..count]
                 .iter()
                 .fold(0, |bits, e| bits | e.3.bloom());
@@ -432,6 +433,11 @@ impl Scanner {
         }
     }
 
+    /// `flags` in the place they take in a table slot.
+    fn flag_bits(flags: Flags) -> u128 {
+        u128::from(flags) << (8 * MAX_WORD)
+    }
+
     fn slot(key: u128, bits: u32) -> usize {
         let mixed = ((key as u64) ^ ((key >> 64) as u64)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
         (mixed >> (64 - bits)) as usize
@@ -449,11 +455,11 @@ impl Scanner {
             return (0, 0);
         }
         let home = Self::slot(key, size.trailing_zeros());
-        let (Some(&found), Some(&flags)) = (self.table.get(home), self.table_flags.get(home))
-        else {
+        let Some(&entry) = self.table.get(home) else {
             return (0, 0);
         };
-        let hit = Flags::from(found == key).wrapping_neg();
+        let flags = (entry >> (8 * MAX_WORD)) as Flags;
+        let hit = Flags::from(entry & KEY_BITS == key).wrapping_neg();
         if (!hit & flags & PROBE_ON) != 0 {
             return self.probe(key, home);
         }
@@ -468,11 +474,11 @@ impl Scanner {
         let mut at = home;
         loop {
             at = (at + 1) & (size - 1);
-            let k = self.table[at];
-            if k == key {
-                return (self.table_flags[at] & !PROBE_ON, at);
+            let entry = self.table[at];
+            if entry & KEY_BITS == key {
+                return ((entry >> (8 * MAX_WORD)) as Flags & !PROBE_ON, at);
             }
-            if k == 0 || at == home {
+            if entry == 0 || at == home {
                 return (0, 0);
             }
         }
@@ -1298,13 +1304,14 @@ mod tests {
             assert!(s.add_word(&word(n), TERM));
         }
         s.finish();
-        assert!(s.table_flags.iter().any(|&f| f & PROBE_ON != 0));
+        let probe_on = Scanner::flag_bits(PROBE_ON);
+        assert!(s.table.iter().any(|&entry| entry & probe_on != 0));
         for n in 0..3000 {
             let w = word(n);
             let (flags, slot) = s.lookup(pack(w.as_bytes()));
             if n % 3 == 0 {
                 assert_eq!(flags, TERM, "{w}");
-                assert_eq!(s.table[slot], pack(w.as_bytes()), "{w}");
+                assert_eq!(s.table[slot] & KEY_BITS, pack(w.as_bytes()), "{w}");
             } else {
                 assert_eq!(flags, 0, "{w}");
             }
