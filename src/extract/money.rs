@@ -549,7 +549,14 @@ impl MoneyExtractor {
                 symbol.chars().for_each(|c| cues.add_symbol(c));
             } else if longest_word.len() >= 3 {
                 if !cues.add_word(longest_word, cue_flags) {
-                    return Err(file.bad(line, "currency word too long for the cue scan"));
+                    return Err(file.bad(
+                        line,
+                        format!(
+                            "currency word \"{longest_word}\" is longer than the {} letters \
+                             the cue scan reads",
+                            scan::MAX_WORD
+                        ),
+                    ));
                 }
             } else {
                 if before {
