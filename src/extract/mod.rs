@@ -38,9 +38,11 @@ impl Extractor {
         for word in dates::ANCHOR_WORDS {
             scanner.add_word(word, scan::DATE);
         }
-        let terms_anchored = terms
-            .anchor_words()
-            .is_some_and(|words| words.iter().all(|w| scanner.add_word(w, scan::TERM)));
+        let terms_anchored = terms.anchor_words().is_some_and(|words| {
+            words
+                .iter()
+                .all(|w| scanner.add_term_word(w, terms.follow_bytes(w).as_ref()))
+        });
         scanner.set_digit_starts(scan::DigitStarts {
             dates: dates::DIGIT_STARTS,
             terms: terms::TermExtractor::DIGIT_STARTS,

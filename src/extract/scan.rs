@@ -195,6 +195,13 @@ pub struct Scanner {
     alias_long: bool,
     /// First bytes (both cases) of the money short forms after a digit, bit per byte.
     after_digit_first: [u64; 4],
+    /// [`TERM`] words with the bytes that may stand first after them and any white space
+    /// (see [`Scanner::add_term_word`]).
+    term_follows: Vec<(u128, [u64; 4])>,
+    /// For each slot: which of `term_masks` its [`TERM`] word needs after it (0: any).
+    table_term: Vec<u8>,
+    /// Byte sets (bit per byte) that [`TERM`] words need after them; the first allows all.
+    term_masks: Vec<[u64; 4]>,
 }
 
 /// A small map from packed words (see [`pack_word`]) to values, looked up with one hash
@@ -311,6 +318,24 @@ impl Scanner {
         true
     }
 
+    /// Adds a word a term may start with ([`TERM`]); where `follow` is given, the word
+    /// counts only where the first byte after it and any white space is one of those it
+    /// marks (false if the word cannot be one, see [`Scanner::add_word`]).
+    pub fn add_term_word(&mut self, word: &str, follow: Option<&[bool; 256]>) -> bool {
+        if !self.add_word(word, TERM) {
+            return false;
+        }
+        let mut mask = [u64::MAX; 4];
+        if let Some(follow) = follow {
+            mask = [0; 4];
+            for (byte, _) in follow.iter().enumerate().filter(|(_, &ok)| ok) {
+                mask[byte >> 6] |= 1 << (byte & 63);
+            }
+        }
+        self.term_follows.push((pack(word.as_bytes()), mask));
+        true
+    }
+
     /// Adds a money symbol character.
     pub fn add_symbol(&mut self, symbol: char) {
         self.symbols.push(symbol);
@@ -394,6 +419,21 @@ impl Scanner {
         self.alias_words.dedup();
         self.table = vec![0; size];
         self.table_aliases = vec![(0, 0, 0); size];
+        self.table_term = vec![0; size];
+        self.term_masks = vec![[u64::MAX; 4]];
+        // a word added more than once needs what any of its additions allows
+        let mut follows: Vec<(u128, [u64; 4])> = Vec::new();
+        self.term_follows.sort_unstable_by_key(|&(key, _)| key);
+        for &(key, mask) in &self.term_follows {
+            match follows.last_mut() {
+                Some(last) if last.0 == key => {
+                    for (all, one) in last.1.iter_mut().zip(mask) {
+                        *all |= one;
+                    }
+                }
+                _ => follows.push((key, mask)),
+            }
+        }
         for &(key, mut flags) in &self.keys {
             let home = Self::slot(key, bits);
             let mut at = home;
@@ -410,6 +450,18 @@ impl Scanner {
                 flags = (flags & !ALIAS) | ALIAS_CAPITAL;
             }
             self.table[at] |= key | Self::flag_bits(flags);
+            if let Ok(found) = follows.binary_search_by_key(&key, |&(k, _)| k) {
+                let mask = follows[found].1;
+                let index = match self.term_masks.iter().position(|&m| m == mask) {
+                    Some(index) => index,
+                    None => {
+                        self.term_masks.push(mask);
+                        self.term_masks.len() - 1
+                    }
+                };
+                // past 255 byte sets, a word keeps no filter (anything may follow)
+                self.table_term[at] = u8::try_from(index).unwrap_or(0);
+            }
             let bloom = entries[..count]
                 .iter()
                 .fold(0, |bits, e| bits | e.3.bloom());
@@ -602,9 +654,25 @@ impl Scanner {
             if flags & DATE != 0 {
                 out.dates.push(s);
             }
-            if flags & TERM != 0 {
+            if flags & TERM != 0 && self.term_may_follow(bytes, e, slot) {
                 out.terms.push(s);
             }
+        }
+    }
+
+    /// Whether the byte after the [`TERM`] word ending at `e` (in `slot`) and any white
+    /// space is one the word's terms may go on with.
+    fn term_may_follow(&self, bytes: &[u8], e: usize, slot: usize) -> bool {
+        let index = self.table_term.get(slot).copied().unwrap_or(0);
+        if index == 0 {
+            return true;
+        }
+        let Some(mask) = self.term_masks.get(usize::from(index)) else {
+            return true;
+        };
+        match after_spaces(bytes, e).0 {
+            Some(b) => mask[usize::from(b >> 6)] >> (b & 63) & 1 != 0,
+            None => false,
         }
     }
 
@@ -648,7 +716,9 @@ impl Scanner {
             if self.digits.dates & len_bit != 0 {
                 out.dates.push(s);
             }
-            if self.digits.terms & len_bit != 0 {
+            // a number starts a term only before "-", " " or a decimal point ("1.5-year")
+            if self.digits.terms & len_bit != 0 && matches!(bytes.get(e), Some(b'-' | b' ' | b'.'))
+            {
                 out.terms.push(s);
             }
         }
@@ -1279,12 +1349,33 @@ mod tests {
         let cues: Vec<&str> = a.cues.iter().map(|&(s, e)| &text[s..e]).collect();
         assert_eq!(cues, ["dollars", "€", "MUSD", "c"]);
         assert_eq!(words(&a.dates), ["March", "2020", "year"]);
-        assert_eq!(words(&a.terms), ["5", "3", "4", "43c", "3", "year", "3M"]);
+        // a number counts for terms only before "-", " " or a decimal point
+        assert_eq!(words(&a.terms), ["5", "4", "3", "year"]);
         assert_eq!(
             words(&a.aliases),
             ["2020", "Acme", "5", "3", "MUSD", "4", "43c", "3", "3M"]
         );
         assert_eq!(words(&a.names), ["In", "March", "Acme", "MUSD"]);
+    }
+
+    #[test]
+    fn a_term_word_counts_only_before_the_bytes_it_may_go_on_with() {
+        let mut s = Scanner::default();
+        let mut follow = [false; 256];
+        follow[usize::from(b't')] = true;
+        follow[usize::from(b'T')] = true;
+        assert!(s.add_term_word("to", Some(&follow)));
+        assert!(s.add_term_word("over", None));
+        s.finish();
+        let text = "runs to the end, up to 2030, to\tThe close; over it and to";
+        let mut a = Anchors::default();
+        s.scan(text, &mut a);
+        let at = |needle: &str, nth: usize| text.match_indices(needle).nth(nth).map(|(i, _)| i);
+        let expected: Vec<usize> = [at("to the", 0), at("to\tThe", 0), at("over", 0)]
+            .into_iter()
+            .flatten()
+            .collect();
+        assert_eq!(a.terms, expected);
     }
 
     #[test]

@@ -296,6 +296,30 @@ impl TermExtractor {
         self.anchor_words.as_deref()
     }
 
+    /// The bytes that may stand first after the start word `word` and any white space
+    /// (`None`: anything may follow): what the scan checks before it keeps the word as an
+    /// anchor, a superset of what [`TermExtractor::may_start`] accepts there.
+    pub fn follow_bytes(&self, word: &str) -> Option<[bool; 256]> {
+        let start = self.starts.get(scan::pack_word(word))?;
+        let mut follow = [false; 256];
+        if let Some(phrase) = &start.phrase {
+            let allowed = phrase.as_ref()?;
+            for (slot, &ok) in follow.iter_mut().zip(allowed.iter()) {
+                *slot |= ok;
+            }
+        }
+        if start.number || start.article {
+            // a unit, "and" (of "and a half"), or for a number "-" and anything after it
+            for (slot, &ok) in follow.iter_mut().zip(self.unit_first.iter()) {
+                *slot |= ok;
+            }
+        }
+        if start.number {
+            follow[usize::from(b'-')] = true;
+        }
+        Some(follow)
+    }
+
     /// Lengths of digit runs (bit per length) a term can start with ("18-month", "1.5-year").
     pub const DIGIT_STARTS: u16 = (1 << 1) | (1 << 2) | (1 << 3);
 
