@@ -26,10 +26,13 @@
 //!
 //! The documents of an article can be built on other threads ([`StoreWriter::doc_builder`],
 //! [`DocBuilder::prepare`]) and handed to [`StoreWriter::put_prepared`], which only decides
-//! what the article is and indexes them.
+//! what the article is and indexes them. At most a few thousand documents wait for
+//! tantivy's indexing threads at a time (see [`queue`]): a bulk ingest holds a bounded
+//! amount of memory however far ahead of indexing the reading and extraction run.
 
 pub mod facets;
 pub mod fx;
+mod queue;
 mod read;
 mod reindex;
 pub mod schema;
@@ -46,6 +49,8 @@ use tantivy::{DateTime, Index, IndexWriter, TantivyDocument, TantivyError, Term}
 
 use crate::model::{Article, Claim, Extraction};
 use fx::FxTable;
+use queue::DocQueue;
+pub use queue::QueuedDoc;
 pub use read::{ArticleIter, ArticleText, ClaimIter, Reader, Stats, StoredArticle, StoredItem};
 pub use reindex::{reindex, ReindexReport};
 use schema::{Fields, DOC_ARTICLE, DOC_CLAIM, SCHEMA_VERSION};
@@ -235,7 +240,7 @@ impl Store {
         memory_bytes: usize,
     ) -> Result<StoreWriter, StoreError> {
         let threads = threads.max(1);
-        let writer: IndexWriter<TantivyDocument> = self
+        let writer: IndexWriter<QueuedDoc> = self
             .index
             .writer_with_num_threads(threads, memory_bytes.max(threads * 15_000_000))
             .map_err(|e| match e {
@@ -248,6 +253,7 @@ impl Store {
         Ok(StoreWriter {
             dir: self.dir.clone(),
             writer,
+            queue: DocQueue::default(),
             builder: DocBuilder {
                 dir: self.dir.clone(),
                 fields: self.fields.clone(),
@@ -701,14 +707,15 @@ impl DocBuilder {
 /// The single writer of an index. Writes become visible and durable at [`StoreWriter::commit`].
 pub struct StoreWriter {
     dir: PathBuf,
-    writer: IndexWriter<TantivyDocument>,
+    writer: IndexWriter<QueuedDoc>,
     builder: DocBuilder,
+    queue: DocQueue,
     known: Known,
     commit_every: usize,
     commit_interval: Option<Duration>,
     last_commit: Instant,
     pending: usize,
-    batch: Vec<UserOperation<TantivyDocument>>,
+    batch: Vec<UserOperation<QueuedDoc>>,
 }
 
 impl StoreWriter {
@@ -850,7 +857,7 @@ impl StoreWriter {
     }
 
     fn add(&mut self, doc: TantivyDocument) -> Result<(), StoreError> {
-        self.batch.push(UserOperation::Add(doc));
+        self.batch.push(UserOperation::Add(self.queue.enqueue(doc)));
         if self.batch.len() >= BATCH_OPERATIONS {
             self.send_batch()?;
         }
@@ -863,6 +870,7 @@ impl StoreWriter {
             return Ok(());
         }
         let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH_OPERATIONS));
+        self.queue.wait_for_room(queue::MAX_WAITING_DOCS);
         self.writer
             .run(batch)
             .map(|_| ())
