@@ -87,6 +87,9 @@ pub struct PartyExtractor {
     suffixes: WordSet,
     titles: WordSet,
     roles: Vec<Vec<String>>,
+    /// The last word of every role of up to four words, lower-case: the word right before
+    /// a name must be one of them for a role to end there.
+    role_ends: WordSet,
     say: WordSet,
     not_name: WordSet,
     connectors: WordSet,
@@ -261,6 +264,7 @@ impl PartyExtractor {
             suffixes: WordSet::default(),
             titles: WordSet::default(),
             roles: Vec::new(),
+            role_ends: WordSet::default(),
             say: WordSet::default(),
             not_name: WordSet::default(),
             connectors: WordSet::default(),
@@ -282,9 +286,17 @@ impl PartyExtractor {
                         .titles
                         .insert(word.trim_end_matches('.').to_string());
                 }
-                "role" => extractor
-                    .roles
-                    .push(word.split_whitespace().map(str::to_lowercase).collect()),
+                "role" => {
+                    let role: Vec<String> =
+                        word.split_whitespace().map(str::to_lowercase).collect();
+                    let Some(last) = role.last() else {
+                        return Err(lexicon.bad(line, "a role needs at least one word"));
+                    };
+                    if role.len() <= 4 {
+                        extractor.role_ends.insert(last.clone());
+                    }
+                    extractor.roles.push(role);
+                }
                 "say" => {
                     extractor.say.insert(word);
                 }
@@ -544,6 +556,14 @@ impl PartyExtractor {
                     pos = next;
                     continue;
                 }
+                // a connector has at most three bytes: four plain word bytes rule it out
+                // without finding where the word ends
+                if bytes
+                    .get(next..next + 4)
+                    .is_some_and(|w| w.iter().all(|&b| PLAIN_WORD_BYTE[usize::from(b)]))
+                {
+                    break;
+                }
                 let connector_end = token_end(bytes, next);
                 let after = skip_spaces(bytes, connector_end);
                 if connector_end > next
@@ -637,6 +657,17 @@ impl PartyExtractor {
 
     /// Whether a role phrase ("chief executive") ends right before byte `start`.
     fn role_before(&self, text: &str, start: usize) -> bool {
+        // most words before a name end no role: one lookup settles them
+        let last = previous_word(text, start);
+        let mut lower = [0u8; 24];
+        let Some(lower) = lower.get_mut(..last.len()) else {
+            return false;
+        };
+        lower.copy_from_slice(last.as_bytes());
+        lower.make_ascii_lowercase();
+        if !std::str::from_utf8(lower).is_ok_and(|last| self.role_ends.contains(last)) {
+            return false;
+        }
         let mut words: [&str; 4] = [""; 4];
         let mut pos = start;
         for slot in words.iter_mut() {
