@@ -715,7 +715,7 @@ pub struct StoreWriter {
     commit_interval: Option<Duration>,
     last_commit: Instant,
     pending: usize,
-    batch: Vec<UserOperation<QueuedDoc>>,
+    batch: Vec<UserOperation<TantivyDocument>>,
 }
 
 impl StoreWriter {
@@ -857,7 +857,7 @@ impl StoreWriter {
     }
 
     fn add(&mut self, doc: TantivyDocument) -> Result<(), StoreError> {
-        self.batch.push(UserOperation::Add(self.queue.enqueue(doc)));
+        self.batch.push(UserOperation::Add(doc));
         if self.batch.len() >= BATCH_OPERATIONS {
             self.send_batch()?;
         }
@@ -871,6 +871,14 @@ impl StoreWriter {
         }
         let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH_OPERATIONS));
         self.queue.wait_for_room(queue::MAX_WAITING_DOCS);
+        // counted from here until an indexing thread has indexed (and dropped) them
+        let batch: Vec<UserOperation<QueuedDoc>> = batch
+            .into_iter()
+            .map(|operation| match operation {
+                UserOperation::Add(doc) => UserOperation::Add(self.queue.enqueue(doc)),
+                UserOperation::Delete(term) => UserOperation::Delete(term),
+            })
+            .collect();
         self.writer
             .run(batch)
             .map(|_| ())
