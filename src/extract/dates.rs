@@ -233,6 +233,19 @@ fn may_start(bytes: &[u8], at: usize) -> bool {
     first.is_ascii_uppercase()
 }
 
+/// The match of the date pattern at `at` when four digits starting 19 or 20 stand there:
+/// `Some` of the year's span when it stands as a word, `Some` of an empty span (no match)
+/// when a word byte touches it; `None` for anything else (the pattern decides).
+fn bare_year_at(bytes: &[u8], at: usize) -> Option<(usize, usize)> {
+    let year = bytes.get(at..at + 4)?;
+    if !matches!(&year[..2], b"19" | b"20") || !year[2..].iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let lone = (at == 0 || !word(bytes[at - 1])) && !bytes.get(at + 4).is_some_and(|&b| word(b));
+    Some(if lone { (at, at + 4) } else { (at, at) })
+}
+
 /// Lengths of digit runs (bit per length) the date pattern can start with: one digit ("1Q",
 /// "1st quarter") and four (a year).
 pub const DIGIT_STARTS: u16 = (1 << 1) | (1 << 4);
@@ -312,7 +325,30 @@ impl DateExtractor {
         published: Option<(i32, u32)>,
         anchors: &[usize],
     ) -> Vec<DateHit> {
-        let matches = super::scan::anchored_matches(&self.anchored, text, anchors, may_start);
+        let bytes = text.as_bytes();
+        let mut free_from = 0;
+        let matches = anchors.iter().filter_map(|&at| {
+            if at < free_from || !may_start(bytes, at) {
+                return None;
+            }
+            // Most anchors that get here are four digits starting 19 or 20 (`may_start`):
+            // the pattern's only branch for them is the bare year, which needs no search.
+            let found = match bare_year_at(bytes, at) {
+                Some(found) => found,
+                None => {
+                    let input = regex_automata::Input::new(text)
+                        .span(at..text.len())
+                        .anchored(regex_automata::Anchored::Yes);
+                    let found = self.anchored.search(&input)?;
+                    (found.start(), found.end())
+                }
+            };
+            if found.1 == found.0 {
+                return None;
+            }
+            free_from = found.1;
+            Some(found)
+        });
         self.read_matches(text, published, matches)
     }
 
