@@ -21,14 +21,16 @@ pub(crate) const MAX_WAITING_DOCS: usize = 2048;
 const POLL: Duration = Duration::from_micros(250);
 
 /// Longest the writer holds back without seeing one document indexed: past it, the indexing
-/// threads are taken to have stopped, and the writer sends anyway (tantivy then reports
-/// their error at the next commit).
+/// threads are taken to have stopped, and the writer sends anyway, from then on without
+/// waiting (tantivy then reports their error at the next commit).
 const STALL: Duration = Duration::from_secs(10);
 
 /// Counts documents handed to the writer and not yet indexed.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct DocQueue {
     waiting: Arc<AtomicUsize>,
+    /// Set once the indexing threads have stalled: waiting for them is pointless.
+    stalled: bool,
 }
 
 impl DocQueue {
@@ -49,17 +51,22 @@ impl DocQueue {
     }
 
     /// Waits until at most `limit` documents are waiting, or until none has been indexed
-    /// for a while.
-    pub(crate) fn wait_for_room(&self, limit: usize) {
+    /// for a while (after which it never waits again).
+    pub(crate) fn wait_for_room(&mut self, limit: usize) {
+        self.wait_for_room_or_stall(limit, STALL);
+    }
+
+    /// [`DocQueue::wait_for_room`], with the time without progress that counts as a stall.
+    fn wait_for_room_or_stall(&mut self, limit: usize, stall: Duration) {
         let mut last = self.waiting();
         let mut progress_at = Instant::now();
-        while last > limit {
+        while last > limit && !self.stalled {
             std::thread::sleep(POLL);
             let now = self.waiting();
             if now < last {
                 progress_at = Instant::now();
-            } else if progress_at.elapsed() >= STALL {
-                return;
+            } else if progress_at.elapsed() >= stall {
+                self.stalled = true;
             }
             last = now;
         }
@@ -112,7 +119,7 @@ mod tests {
 
     #[test]
     fn waiting_for_room_returns_once_another_thread_drops_documents() {
-        let queue = DocQueue::default();
+        let mut queue = DocQueue::default();
         let docs: Vec<QueuedDoc> = (0..8)
             .map(|_| queue.enqueue(TantivyDocument::default()))
             .collect();
@@ -125,5 +132,22 @@ mod tests {
         queue.wait_for_room(3);
         assert!(queue.waiting() <= 3);
         dropper.join().expect("dropping thread");
+    }
+
+    #[test]
+    fn a_queue_that_never_drains_is_waited_for_once() {
+        let mut queue = DocQueue::default();
+        let _held: Vec<QueuedDoc> = (0..4)
+            .map(|_| queue.enqueue(TantivyDocument::default()))
+            .collect();
+        let stall = Duration::from_millis(30);
+        let started = Instant::now();
+        queue.wait_for_room_or_stall(1, stall);
+        assert!(started.elapsed() >= stall);
+        assert_eq!(queue.waiting(), 4);
+        // stalled: the next call returns at once however long the stall allowance
+        let again = Instant::now();
+        queue.wait_for_room_or_stall(1, Duration::from_secs(10));
+        assert!(again.elapsed() < Duration::from_secs(5));
     }
 }
