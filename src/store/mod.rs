@@ -49,8 +49,7 @@ use tantivy::{DateTime, Index, IndexWriter, TantivyDocument, TantivyError, Term}
 
 use crate::model::{Article, Claim, Extraction};
 use fx::FxTable;
-use queue::DocQueue;
-pub use queue::QueuedDoc;
+use queue::{DocQueue, QueuedDoc};
 pub use read::{ArticleIter, ArticleText, ClaimIter, Reader, Stats, StoredArticle, StoredItem};
 pub use reindex::{reindex, ReindexReport};
 use schema::{Fields, DOC_ARTICLE, DOC_CLAIM, SCHEMA_VERSION};

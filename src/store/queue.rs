@@ -87,7 +87,7 @@ impl Drop for Ticket {
 
 /// A document with its ticket: indexed like the document it wraps.
 #[derive(Debug)]
-pub struct QueuedDoc {
+pub(crate) struct QueuedDoc {
     doc: TantivyDocument,
     _ticket: Ticket,
 }
