@@ -117,12 +117,17 @@ mod tests {
         assert_eq!(queue.waiting(), 0);
     }
 
+    /// `count` empty documents handed to `queue`.
+    fn enqueued(queue: &DocQueue, count: usize) -> Vec<QueuedDoc> {
+        (0..count)
+            .map(|_| queue.enqueue(TantivyDocument::default()))
+            .collect()
+    }
+
     #[test]
     fn waiting_for_room_returns_once_another_thread_drops_documents() {
         let mut queue = DocQueue::default();
-        let docs: Vec<QueuedDoc> = (0..8)
-            .map(|_| queue.enqueue(TantivyDocument::default()))
-            .collect();
+        let docs = enqueued(&queue, 8);
         let dropper = std::thread::spawn(move || {
             for doc in docs {
                 std::thread::sleep(Duration::from_millis(2));
@@ -137,9 +142,7 @@ mod tests {
     #[test]
     fn a_queue_that_never_drains_is_waited_for_once() {
         let mut queue = DocQueue::default();
-        let _held: Vec<QueuedDoc> = (0..4)
-            .map(|_| queue.enqueue(TantivyDocument::default()))
-            .collect();
+        let _held = enqueued(&queue, 4);
         let stall = Duration::from_millis(30);
         let started = Instant::now();
         queue.wait_for_room_or_stall(1, stall);
