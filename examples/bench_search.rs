@@ -367,6 +367,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     RawInput {
                         format: "json".into(),
                         body: line.clone(),
+                        text_in_body: false,
                     },
                 )
             })
@@ -387,6 +388,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let empty_raw = RawInput {
             format: "json".into(),
             body: String::new(),
+            text_in_body: false,
         };
         let empty_extraction = Extraction::default();
         let mut claims = 0;
@@ -460,6 +462,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             &RawInput {
                 format: "text".into(),
                 body: String::new(),
+                text_in_body: false,
             },
         )?;
         article_no += 1;

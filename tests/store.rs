@@ -442,3 +442,94 @@ fn prepared_documents_store_what_put_stores() {
     assert!(found.starts_with("articles 2 claims 1 "), "{found}");
     assert_eq!((statuses, found), put_sequence(false));
 }
+
+/// Loads one input through the acquire stage (a JSON line or a text file).
+fn loaded(item: concord::acquire::Item) -> concord::acquire::Loaded {
+    match item {
+        concord::acquire::Item::Article(loaded) => *loaded,
+        _ => panic!("expected an article"),
+    }
+}
+
+/// Whether each stored article document's `article` JSON carries a `text`, by article id.
+fn stored_article_has_text(index_dir: &std::path::Path) -> std::collections::BTreeMap<String, bool> {
+    use tantivy::schema::Value as _;
+    let index = tantivy::Index::open_in_dir(index_dir).unwrap();
+    let schema = index.schema();
+    let article = schema.get_field("article").unwrap();
+    let searcher = index.reader().unwrap().searcher();
+    let mut found = std::collections::BTreeMap::new();
+    for segment in searcher.segment_readers() {
+        let store = segment.get_store_reader(1).unwrap();
+        for doc_id in 0..segment.max_doc() {
+            let doc: tantivy::TantivyDocument = store.get(doc_id).unwrap();
+            // only article documents store an `article`
+            let Some(json) = doc.get_first(article).and_then(|v| v.as_str()) else {
+                continue;
+            };
+            let value: serde_json::Value = serde_json::from_str(json).unwrap();
+            found.insert(
+                value["id"].as_str().unwrap().to_string(),
+                value.get("text").is_some(),
+            );
+        }
+    }
+    found
+}
+
+#[test]
+fn a_text_held_verbatim_by_the_raw_json_is_stored_once_and_read_back_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open_or_create(dir.path()).unwrap();
+    // padded and with escapes: the article's text is the trimmed, unescaped string
+    let line = r#"{"id":"j-1","title":"T","text":"  Twitter owes AWS \u002470 million.\n\nIt is \"late\".  ","section":"tech"}"#;
+    let from_json = loaded(
+        concord::acquire::files::JsonLine {
+            input: "a.jsonl:1".into(),
+            bytes: line.as_bytes().to_vec(),
+        }
+        .parse(),
+    );
+    assert!(from_json.raw.text_in_body);
+    assert_eq!(
+        from_json.article.text,
+        "Twitter owes AWS $70 million.\n\nIt is \"late\"."
+    );
+    let from_text = loaded(concord::acquire::files::article_from_text(
+        "b.txt",
+        "id: t-1\nA title\n\nA plain text body\nover two lines.",
+    ));
+    assert!(!from_text.raw.text_in_body);
+    let mut writer = store.writer().unwrap();
+    for input in [&from_json, &from_text] {
+        writer
+            .put(&input.article, &Extraction::default(), &input.raw)
+            .unwrap();
+    }
+    writer.finish().unwrap();
+
+    let has_text = stored_article_has_text(dir.path());
+    assert_eq!(has_text.get("j-1"), Some(&false), "{has_text:?}");
+    assert_eq!(has_text.get("t-1"), Some(&true), "{has_text:?}");
+
+    let reader = Store::open(dir.path()).unwrap().reader().unwrap();
+    for input in [&from_json, &from_text] {
+        let Some(StoredItem::Article(stored)) = reader.get(&input.article.id).unwrap() else {
+            panic!("article {} lost", input.article.id);
+        };
+        assert_eq!(stored.article, input.article);
+        assert_eq!(stored.raw(), input.raw);
+    }
+    let mut texts: Vec<(String, String)> = reader
+        .iter_articles()
+        .map(|a| a.map(|a| (a.id, a.text)).unwrap())
+        .collect();
+    texts.sort();
+    assert_eq!(
+        texts,
+        vec![
+            ("j-1".to_string(), from_json.article.text.clone()),
+            ("t-1".to_string(), from_text.article.text.clone()),
+        ]
+    );
+}

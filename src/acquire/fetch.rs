@@ -547,6 +547,7 @@ fn item_of_outcome(outcome: FetchOutcome) -> Item {
             RawInput {
                 format: "html".to_string(),
                 body: fetched.raw_html,
+                text_in_body: false,
             },
         ),
         Err(err) => {

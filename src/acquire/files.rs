@@ -134,7 +134,7 @@ impl JsonLine {
             Err(_) => Item::Failed(InputError::new(input, "not valid UTF-8 text")),
             Ok(text) => match serde_json::from_str::<Value>(&text) {
                 Err(err) => Item::Failed(InputError::new(input, format!("invalid JSON: {err}"))),
-                Ok(value) => article_from_json_with_raw(&input, value, text),
+                Ok(value) => article_from_json_with_raw(&input, value, text, true),
             },
         }
     }
@@ -327,15 +327,26 @@ fn read_json_document(
             }
             for (i, value) in values.into_iter().enumerate() {
                 let raw = value.to_string();
-                sink(article_from_json(
+                sink(article_from_json_with_raw(
                     &format!("{input}#{}", i + 1),
                     value,
-                    &raw,
+                    raw,
+                    true,
                 ))?;
             }
             ControlFlow::Continue(())
         }
-        Ok(value) => sink(article_from_json(input, value, text)),
+        Ok(value) => sink(article_from_json_with_raw(input, value, text.to_string(), true)),
+    }
+}
+
+/// The article text that a JSON object's text makes (its `text` field, read as
+/// [`article_from_json`] reads it); `None` when the text is not an object with a `text`.
+/// Reads back the text of an article stored without it ([`crate::store::RawInput::text_in_body`]).
+pub fn text_of_json_object(raw: &str) -> Option<String> {
+    match serde_json::from_str::<Value>(raw) {
+        Ok(Value::Object(mut map)) => take_string(&mut map, "text"),
+        _ => None,
     }
 }
 
@@ -387,11 +398,12 @@ fn split_authors(s: &str) -> Vec<String> {
 
 /// Builds an article from one JSON object. `raw` is the object's text, kept as the raw input.
 pub fn article_from_json(input: &str, value: Value, raw: &str) -> Item {
-    article_from_json_with_raw(input, value, raw.to_string())
+    article_from_json_with_raw(input, value, raw.to_string(), false)
 }
 
-/// [`article_from_json`] taking the raw text by value.
-fn article_from_json_with_raw(input: &str, value: Value, raw: String) -> Item {
+/// [`article_from_json`] taking the raw text by value; `raw_is_value`: `raw` is the text
+/// `value` was parsed from (so its `text` can stand in for the article's).
+fn article_from_json_with_raw(input: &str, value: Value, raw: String, raw_is_value: bool) -> Item {
     let Value::Object(mut map) = value else {
         return Item::Failed(InputError::new(
             input,
@@ -402,6 +414,7 @@ fn article_from_json_with_raw(input: &str, value: Value, raw: String) -> Item {
     let url = take_string(&mut map, "url");
     let html = take_string(&mut map, "html");
     let text = take_string(&mut map, "text");
+    let text_in_body = raw_is_value && text.is_some();
     let mut article = match (&text, &html) {
         (None, Some(html)) => article_from_html(html, url.as_deref()),
         _ => Article::default(),
@@ -444,6 +457,7 @@ fn article_from_json_with_raw(input: &str, value: Value, raw: String) -> Item {
         RawInput {
             format: format.to_string(),
             body: raw,
+            text_in_body,
         },
     )
 }
@@ -520,6 +534,7 @@ pub fn article_from_text(input: &str, content: &str) -> Item {
         RawInput {
             format: "text".to_string(),
             body: content.to_string(),
+            text_in_body: false,
         },
     )
 }
@@ -533,6 +548,7 @@ pub fn loaded_html(input: String, html: String, url: Option<&str>) -> Item {
         RawInput {
             format: "html".to_string(),
             body: html,
+            text_in_body: false,
         },
     )
 }

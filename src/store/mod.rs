@@ -44,7 +44,7 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 use tantivy::directory::error::LockError;
-use tantivy::indexer::UserOperation;
+use tantivy::indexer::{IndexWriterOptions, UserOperation};
 use tantivy::{DateTime, Index, IndexWriter, TantivyDocument, TantivyError, Term};
 
 use crate::model::{Article, Claim, Extraction};
@@ -69,6 +69,10 @@ const BATCH_OPERATIONS: usize = 512;
 pub const WRITER_THREADS: usize = 2;
 /// Memory budget of the writer, all threads together.
 pub const WRITER_MEMORY_BYTES: usize = 300_000_000;
+/// Threads that merge segments in the background. tantivy's default of four only adds
+/// idle threads (each with its own allocator heap) on a machine with few cores: merges
+/// are rare during an ingest, which writes few large segments.
+const MERGE_THREADS: usize = 1;
 
 /// All known names of the party a name denotes (its canonical name and its aliases);
 /// empty or just the name itself when the name is unknown. Supplied by the alias table.
@@ -87,6 +91,9 @@ pub struct RawInput {
     pub format: String,
     /// The input as read (decoded text).
     pub body: String,
+    /// The article's text is the `text` string of `body` (a JSON object), unchanged. The
+    /// store then keeps the text once, in the raw input, and reads it back from there.
+    pub text_in_body: bool,
 }
 
 /// What storing one article did.
@@ -239,9 +246,14 @@ impl Store {
         memory_bytes: usize,
     ) -> Result<StoreWriter, StoreError> {
         let threads = threads.max(1);
+        let options = IndexWriterOptions::builder()
+            .num_worker_threads(threads)
+            .memory_budget_per_thread(memory_bytes.max(threads * 15_000_000) / threads)
+            .num_merge_threads(MERGE_THREADS)
+            .build();
         let writer: IndexWriter<QueuedDoc> = self
             .index
-            .writer_with_num_threads(threads, memory_bytes.max(threads * 15_000_000))
+            .writer_with_options(options)
             .map_err(|e| match e {
                 TantivyError::LockFailure(LockError::LockBusy, _) => {
                     StoreError::Locked(self.dir.clone())
@@ -576,7 +588,14 @@ impl DocBuilder {
         published: Option<DateTime>,
     ) -> Result<TantivyDocument, StoreError> {
         let f = &*self.fields;
-        let json = serde_json::to_string(article).map_err(|e| other(&self.dir, e))?;
+        // The text is kept once: where the raw input holds it verbatim, the stored article
+        // goes without it (read.rs puts it back)
+        let json = if raw.text_in_body {
+            serde_json::to_string(&ArticleWithoutText::from(article))
+        } else {
+            serde_json::to_string(article)
+        }
+        .map_err(|e| other(&self.dir, e))?;
         let stored_extraction = if duplicate_of.is_some() {
             serde_json::to_string(extraction)
         } else {
@@ -922,6 +941,54 @@ struct SourcedClaimRef<'a> {
     source: Option<&'a str>,
     title: Option<&'a str>,
     published: Option<&'a str>,
+}
+
+/// An [`Article`] serialised without its text, for an article whose raw input holds the
+/// text verbatim ([`RawInput::text_in_body`]). Read back as an article with an empty text.
+#[derive(Serialize)]
+struct ArticleWithoutText<'a> {
+    input: &'a str,
+    id: &'a str,
+    url: &'a Option<String>,
+    source: &'a Option<String>,
+    title: &'a Option<String>,
+    authors: &'a [String],
+    published: &'a Option<String>,
+    modified: &'a Option<String>,
+    language: &'a Option<String>,
+    #[serde(skip_serializing_if = "serde_json::Map::is_empty")]
+    metadata: &'a serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'a> From<&'a Article> for ArticleWithoutText<'a> {
+    fn from(article: &'a Article) -> Self {
+        // no `..`: a field added to `Article` must be added here too
+        let Article {
+            input,
+            id,
+            url,
+            source,
+            title,
+            authors,
+            published,
+            modified,
+            language,
+            text: _,
+            metadata,
+        } = article;
+        ArticleWithoutText {
+            input,
+            id,
+            url,
+            source,
+            title,
+            authors,
+            published,
+            modified,
+            language,
+            metadata,
+        }
+    }
 }
 
 /// An [`Extraction`] serialised without its claims (which have their own documents).

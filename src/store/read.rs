@@ -17,6 +17,7 @@ use tantivy::{
 use super::facets::{FacetCollector, FacetNames};
 use super::schema::{Fields, StoredFields, DOC_ARTICLE, DOC_CLAIM, SCHEMA_VERSION};
 use super::{other, RawInput, StoreError};
+use crate::acquire::files::text_of_json_object;
 use crate::model::{Article, Extraction, SourcedClaim};
 
 /// A reader of the index. It follows commits with a short delay
@@ -49,9 +50,12 @@ pub struct StoredArticle {
 impl StoredArticle {
     /// The raw input as a [`RawInput`].
     pub fn raw(&self) -> RawInput {
+        let text_in_body = self.raw_format == "json"
+            && text_of_json_object(&self.raw_body).is_some_and(|text| text == self.article.text);
         RawInput {
             format: self.raw_format.clone(),
             body: self.raw_body.clone(),
+            text_in_body,
         }
     }
 }
@@ -314,6 +318,14 @@ pub(crate) fn stored_str(doc: &TantivyDocument, field: tantivy::schema::Field) -
     doc.get_first(field).and_then(|v| v.as_str())
 }
 
+/// The text of an article stored without it: its raw input (a JSON object) holds it
+/// (see [`RawInput::text_in_body`]). Every stored article has a text, so an empty one
+/// means this.
+fn text_from_raw(raw_body: &str) -> Result<String, String> {
+    text_of_json_object(raw_body)
+        .ok_or_else(|| "stored article without its text, and its raw input holds none".to_string())
+}
+
 /// Reads the stored fields of an article document.
 pub(crate) fn stored_article(
     doc: &TantivyDocument,
@@ -321,8 +333,12 @@ pub(crate) fn stored_article(
 ) -> Result<StoredArticle, String> {
     let article_json =
         stored_str(doc, fields.article).ok_or("article document without stored article")?;
-    let article: Article =
+    let mut article: Article =
         serde_json::from_str(article_json).map_err(|e| format!("stored article: {e}"))?;
+    let raw_body = stored_str(doc, fields.raw_body).unwrap_or_default();
+    if article.text.is_empty() {
+        article.text = text_from_raw(raw_body)?;
+    }
     let extraction: Extraction = match stored_str(doc, fields.extraction) {
         Some(json) => serde_json::from_str(json).map_err(|e| format!("stored extraction: {e}"))?,
         None => Extraction::default(),
@@ -333,9 +349,7 @@ pub(crate) fn stored_article(
         raw_format: stored_str(doc, fields.raw_format)
             .unwrap_or_default()
             .to_string(),
-        raw_body: stored_str(doc, fields.raw_body)
-            .unwrap_or_default()
-            .to_string(),
+        raw_body: raw_body.to_string(),
         duplicate_of: fields
             .duplicate_of
             .and_then(|field| stored_str(doc, field))
@@ -460,11 +474,18 @@ impl Iterator for ArticleIter {
             })?;
             let article: Article = serde_json::from_str(json)
                 .map_err(|e| self.walk.reader.err(format!("stored article: {e}")))?;
+            let text = if article.text.is_empty() {
+                let raw_body = stored_str(&doc, self.walk.reader.fields.raw_body);
+                text_from_raw(raw_body.unwrap_or_default())
+                    .map_err(|e| self.walk.reader.err(e))?
+            } else {
+                article.text
+            };
             Ok(ArticleText {
                 id: article.id,
                 source: article.source,
                 published: article.published,
-                text: article.text,
+                text,
             })
         }))
     }

@@ -5,7 +5,9 @@
 //! that both kinds carry (`article_id`, `source`, `title`, `published`) means the same on both.
 //!
 //! Bump [`SCHEMA_VERSION`] whenever a field is added, removed, indexed or computed differently
-//! (version 2: `content_hash` reads the text through `text_hash`): an index
+//! (version 2: `content_hash` reads the text through `text_hash`; version 3: an article
+//! whose raw input is a JSON object holding its text verbatim is stored without the text in
+//! `article`, which is read back from `raw_body`): an index
 //! written with another version must be rebuilt with `concord reindex`, which reads only the
 //! stored fields `article`, `extraction`, `raw_format` and `raw_body` (keep those names).
 
@@ -22,7 +24,7 @@ use tantivy::tokenizer::{
 use tantivy::Index;
 
 /// Version of the schema below; recorded in the index's `concord.json`.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// `doc_type` value of article documents.
 pub const DOC_ARTICLE: &str = "article";

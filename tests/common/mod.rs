@@ -27,6 +27,8 @@ pub fn raw(article: &Article) -> RawInput {
     RawInput {
         format: "json".to_string(),
         body: serde_json::to_string(article).unwrap(),
+        // the body is the article as JSON, so its `text` is the article's text
+        text_in_body: true,
     }
 }
 
