@@ -158,3 +158,45 @@ fn every_genuine_contradiction_is_found_and_no_trap_is_flagged() {
         "missed: {missed:#?}\nflagged traps: {flagged:#?}"
     );
 }
+
+#[test]
+fn the_report_does_not_depend_on_the_order_articles_were_ingested_in() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    let mut stories: Vec<_> = std::fs::read_dir(&corpus)
+        .expect("corpus/")
+        .map(|entry| entry.expect("corpus entry").path())
+        .filter(|path| path.is_dir() && !path.ends_with("gold"))
+        .collect();
+    stories.sort();
+    assert!(stories.len() >= 4, "{stories:?}");
+    let mut reports = Vec::new();
+    for order in ["sorted", "reversed"] {
+        if order == "reversed" {
+            stories.reverse();
+        }
+        let index = dir.path().join(order);
+        let out = concord(&index)
+            .arg("ingest")
+            .args(&stories)
+            .output()
+            .expect("ingest");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let out = concord(&index)
+            .args(["check", "--json"])
+            .output()
+            .expect("check");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        reports.push(String::from_utf8_lossy(&out.stdout).into_owned());
+    }
+    assert!(!reports[0].trim().is_empty(), "the corpus has findings");
+    assert_eq!(reports[0], reports[1]);
+}

@@ -452,7 +452,9 @@ fn loaded(item: concord::acquire::Item) -> concord::acquire::Loaded {
 }
 
 /// Whether each stored article document's `article` JSON carries a `text`, by article id.
-fn stored_article_has_text(index_dir: &std::path::Path) -> std::collections::BTreeMap<String, bool> {
+fn stored_article_has_text(
+    index_dir: &std::path::Path,
+) -> std::collections::BTreeMap<String, bool> {
     use tantivy::schema::Value as _;
     let index = tantivy::Index::open_in_dir(index_dir).unwrap();
     let schema = index.schema();

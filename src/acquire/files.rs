@@ -336,7 +336,12 @@ fn read_json_document(
             }
             ControlFlow::Continue(())
         }
-        Ok(value) => sink(article_from_json_with_raw(input, value, text.to_string(), true)),
+        Ok(value) => sink(article_from_json_with_raw(
+            input,
+            value,
+            text.to_string(),
+            true,
+        )),
     }
 }
 

@@ -350,8 +350,15 @@ impl<'a> Checker<'a> {
         let party_filter_root = party_filter
             .as_ref()
             .map(|p| root_of(relations, p).to_lowercase());
+        // Ids of articles and sources, and which stated rate is "first seen", follow the
+        // order claims are read in: read in id order, the same claims give the same report
+        // however they were ordered (an index's order depends on its indexing threads).
+        let mut ordered: Vec<&'a SourcedClaim> = claims.iter().collect();
+        ordered.sort_unstable_by(|a, b| {
+            (&a.article_id, &a.claim.id).cmp(&(&b.article_id, &b.claim.id))
+        });
         let mut items = Vec::with_capacity(claims.len());
-        for sc in claims {
+        for sc in ordered {
             if opts.kind.is_some_and(|k| k != sc.claim.kind) {
                 continue;
             }

@@ -1241,3 +1241,71 @@ fn relations_from_functions_resolve_parents() {
         1
     );
 }
+
+#[test]
+fn the_findings_do_not_depend_on_the_order_of_the_claims() {
+    // two articles state different euro-dollar rates: which one converts must not depend on
+    // which claim came first
+    let stated = |id: &str, source: &str, sentence: &str, euros: (&str, &str)| {
+        vec![
+            claim(id, source, "2023-01-10", ContractValue, euros.0, euros.1)
+                .currency("EUR")
+                .sentence(sentence, 0)
+                .done(),
+            claim(
+                id,
+                source,
+                "2023-01-10",
+                ContractValue,
+                "$1 billion",
+                "1000000000",
+            )
+            .sentence(sentence, 0)
+            .done(),
+        ]
+    };
+    let mut claims = stated(
+        "a",
+        "A",
+        "The deal is worth €920 million ($1 billion).",
+        ("€920 million", "920000000"),
+    );
+    claims.extend(stated(
+        "z",
+        "Z",
+        "The deal is worth €800 million ($1 billion).",
+        ("€800 million", "800000000"),
+    ));
+    claims.push(
+        claim(
+            "b",
+            "B",
+            "2023-01-11",
+            ContractValue,
+            "€700 million",
+            "700000000",
+        )
+        .currency("EUR")
+        .done(),
+    );
+    claims.push(
+        claim(
+            "c",
+            "C",
+            "2023-01-12",
+            ContractValue,
+            "$1.3 billion",
+            "1300000000",
+        )
+        .done(),
+    );
+    let forward = run(&claims);
+    assert!(
+        forward
+            .iter()
+            .any(|f| f.explanation.contains("rate stated in")),
+        "{forward:#?}"
+    );
+    claims.reverse();
+    assert_eq!(run(&claims), forward);
+}

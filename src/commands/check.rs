@@ -85,6 +85,8 @@ pub fn findings(args: &CheckArgs, global: &Global) -> anyhow::Result<Vec<Finding
         let article = article.context("reading articles from the index")?;
         texts.push((article.id, article.text));
     }
+    // the index's own order depends on which indexing thread took a document
+    texts.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let syndication = Syndication::build(texts);
     let relations = global.party_relations()?;
     let fx = FxTable::from_rules(&global.rule_set()?)?;

@@ -251,15 +251,15 @@ impl Store {
             .memory_budget_per_thread(memory_bytes.max(threads * 15_000_000) / threads)
             .num_merge_threads(MERGE_THREADS)
             .build();
-        let writer: IndexWriter<QueuedDoc> = self
-            .index
-            .writer_with_options(options)
-            .map_err(|e| match e {
-                TantivyError::LockFailure(LockError::LockBusy, _) => {
-                    StoreError::Locked(self.dir.clone())
-                }
-                e => other(&self.dir, e),
-            })?;
+        let writer: IndexWriter<QueuedDoc> =
+            self.index
+                .writer_with_options(options)
+                .map_err(|e| match e {
+                    TantivyError::LockFailure(LockError::LockBusy, _) => {
+                        StoreError::Locked(self.dir.clone())
+                    }
+                    e => other(&self.dir, e),
+                })?;
         let known = load_known(&self.index, &self.fields).map_err(|e| other(&self.dir, e))?;
         Ok(StoreWriter {
             dir: self.dir.clone(),

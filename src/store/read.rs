@@ -476,8 +476,7 @@ impl Iterator for ArticleIter {
                 .map_err(|e| self.walk.reader.err(format!("stored article: {e}")))?;
             let text = if article.text.is_empty() {
                 let raw_body = stored_str(&doc, self.walk.reader.fields.raw_body);
-                text_from_raw(raw_body.unwrap_or_default())
-                    .map_err(|e| self.walk.reader.err(e))?
+                text_from_raw(raw_body.unwrap_or_default()).map_err(|e| self.walk.reader.err(e))?
             } else {
                 article.text
             };
