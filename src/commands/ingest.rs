@@ -87,7 +87,7 @@ pub fn ingest(args: &IngestArgs, global: &Global) -> anyhow::Result<(Summary, bo
     let extractor = global.extractor()?;
     let store = Store::open_or_create(&global.index)?;
     let mut writer = store.writer()?;
-    writer.set_party_names(global.party_names()?);
+    writer.set_party_names(super::party_names_of(extractor.shared_parties()));
     writer.set_fx(FxTable::from_rules(&global.rule_set()?)?);
     writer.set_commit_every(args.commit_every);
     writer.set_commit_interval(commit_interval(args.commit_secs));

@@ -46,11 +46,7 @@ impl Global {
 
     /// Every name of a party (canonical name and aliases), from the alias table in force.
     pub fn party_names(&self) -> anyhow::Result<PartyNames> {
-        let parties = Arc::new(self.party_table()?);
-        Ok(Arc::new(move |name: &str| {
-            let canonical = parties.canonical(name).unwrap_or(name);
-            parties.aliases_of(canonical)
-        }))
+        Ok(party_names_of(Arc::new(self.party_table()?)))
     }
 
     /// The party alias table in force.
@@ -62,6 +58,15 @@ impl Global {
     pub fn party_relations(&self) -> anyhow::Result<Box<dyn PartyRelations>> {
         Ok(Box::new(AliasRelations(self.party_table()?)))
     }
+}
+
+/// Every name of a party (canonical name and aliases), from the given alias table (shared
+/// with an extractor, so that it is built once).
+pub fn party_names_of(parties: Arc<PartyExtractor>) -> PartyNames {
+    Arc::new(move |name: &str| {
+        let canonical = parties.canonical(name).unwrap_or(name);
+        parties.aliases_of(canonical)
+    })
 }
 
 /// Party relations from the alias table: aliases, units and parents resolve.

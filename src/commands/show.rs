@@ -200,7 +200,7 @@ pub fn stats(args: &StatsArgs, global: &Global) -> anyhow::Result<ExitCode> {
 /// Rebuilds the index from its stored raw inputs with the current rules and schema.
 pub fn reindex_command(_args: &ReindexArgs, global: &Global) -> anyhow::Result<ExitCode> {
     let extractor = global.extractor()?;
-    let party_names = global.party_names()?;
+    let party_names = super::party_names_of(extractor.shared_parties());
     let report = reindex(
         &global.index,
         &|article| extractor.extract(article),

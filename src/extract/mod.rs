@@ -22,7 +22,7 @@ pub struct Extractor {
     terms_anchored: bool,
     parties_anchored: bool,
     money: money::MoneyExtractor,
-    parties: parties::PartyExtractor,
+    parties: std::sync::Arc<parties::PartyExtractor>,
     terms: terms::TermExtractor,
     dates: dates::DateExtractor,
     claims: claims::ClaimExtractor,
@@ -32,7 +32,7 @@ impl Extractor {
     /// Builds every extractor from the loaded rules.
     pub fn new(rules: &RuleSet) -> Result<Extractor, RulesError> {
         let money = money::MoneyExtractor::new(rules)?;
-        let parties = parties::PartyExtractor::new(rules)?;
+        let parties = std::sync::Arc::new(parties::PartyExtractor::new(rules)?);
         let terms = terms::TermExtractor::new(rules)?;
         let mut scanner = money.scanner().clone();
         for word in dates::ANCHOR_WORDS {
@@ -89,6 +89,11 @@ impl Extractor {
     /// The party extractor (alias table, parent/unit relations).
     pub fn parties(&self) -> &parties::PartyExtractor {
         &self.parties
+    }
+
+    /// The party extractor, shared (for the alias lookups of a store writer).
+    pub fn shared_parties(&self) -> std::sync::Arc<parties::PartyExtractor> {
+        self.parties.clone()
     }
 
     /// Extracts everything from one article.

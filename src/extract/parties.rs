@@ -205,11 +205,14 @@ impl PartyExtractor {
                 }
             }
         }
+        // A contiguous NFA, not a DFA: the automaton is walked only from alias anchors, a
+        // few hundred bytes an article (0.6% more extraction instructions than the DFA),
+        // while the DFA took most of the start-up (about 12 ms and 2.5 MB for every command)
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
             .start_kind(StartKind::Both)
             .ascii_case_insensitive(true)
-            .kind(Some(AhoCorasickKind::DFA))
+            .kind(Some(AhoCorasickKind::ContiguousNFA))
             .build(patterns.iter().map(|p| p.alias.as_str()))
             .or_else(|_| {
                 AhoCorasick::builder()
