@@ -22,6 +22,18 @@ fn json_lines(bytes: &[u8]) -> Vec<Value> {
         .collect()
 }
 
+/// Runs concord with `args` on `index` and returns its standard output; fails the test
+/// (with concord's standard error) when concord fails.
+fn run_ok(index: &Path, args: &[&std::ffi::OsStr]) -> Vec<u8> {
+    let out = concord(index).args(args).output().expect("concord runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
 /// Gold names an article by its path under corpus/, with `#N` for the Nth item of a
 /// .json array or a .jsonl file; concord names inputs `path#N` and `path:LINE`.
 fn gold_input_keys(article: &str) -> Vec<String> {
@@ -92,26 +104,8 @@ fn every_genuine_contradiction_is_found_and_no_trap_is_flagged() {
         })
         .collect();
 
-    let out = concord(&index)
-        .arg("ingest")
-        .arg(&corpus)
-        .output()
-        .expect("ingest");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let out = concord(&index)
-        .args(["check", "--json"])
-        .output()
-        .expect("check");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let findings = json_lines(&out.stdout);
+    run_ok(&index, &["ingest".as_ref(), corpus.as_os_str()]);
+    let findings = json_lines(&run_ok(&index, &["check".as_ref(), "--json".as_ref()]));
     let contradictions: Vec<&Value> = findings
         .iter()
         .filter(|f| f["type"] == "contradiction")
@@ -176,26 +170,11 @@ fn the_report_does_not_depend_on_the_order_articles_were_ingested_in() {
             stories.reverse();
         }
         let index = dir.path().join(order);
-        let out = concord(&index)
-            .arg("ingest")
-            .args(&stories)
-            .output()
-            .expect("ingest");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let out = concord(&index)
-            .args(["check", "--json"])
-            .output()
-            .expect("check");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        reports.push(String::from_utf8_lossy(&out.stdout).into_owned());
+        let mut ingest = vec!["ingest".as_ref()];
+        ingest.extend(stories.iter().map(|story| story.as_os_str()));
+        run_ok(&index, &ingest);
+        let report = run_ok(&index, &["check".as_ref(), "--json".as_ref()]);
+        reports.push(String::from_utf8_lossy(&report).into_owned());
     }
     assert!(!reports[0].trim().is_empty(), "the corpus has findings");
     assert_eq!(reports[0], reports[1]);

@@ -685,10 +685,10 @@ fn same_source_claims_do_not_contradict_each_other() {
     assert!(run(&claims).is_empty());
 }
 
-#[test]
-fn stated_conversion_makes_two_currencies_one_fact() {
+/// A euro-dollar rate stated in A's sentence, B's figure in euros, C's in dollars.
+fn stated_conversion_claims() -> Vec<SourcedClaim> {
     let sentence = "The deal is worth €920 million ($1 billion).";
-    let claims = vec![
+    vec![
         claim(
             "a",
             "A",
@@ -729,7 +729,12 @@ fn stated_conversion_makes_two_currencies_one_fact() {
             "1300000000",
         )
         .done(),
-    ];
+    ]
+}
+
+#[test]
+fn stated_conversion_makes_two_currencies_one_fact() {
+    let claims = stated_conversion_claims();
     let f = run(&claims);
     // $1.3 billion disagrees with each of the two sources of the converted figure.
     let c = about(&f, FindingType::Contradiction, Attribute::Amount);
@@ -1246,57 +1251,31 @@ fn relations_from_functions_resolve_parents() {
 fn the_findings_do_not_depend_on_the_order_of_the_claims() {
     // two articles state different euro-dollar rates: which one converts must not depend on
     // which claim came first
-    let stated = |id: &str, source: &str, sentence: &str, euros: (&str, &str)| {
-        vec![
-            claim(id, source, "2023-01-10", ContractValue, euros.0, euros.1)
-                .currency("EUR")
-                .sentence(sentence, 0)
-                .done(),
-            claim(
-                id,
-                source,
-                "2023-01-10",
-                ContractValue,
-                "$1 billion",
-                "1000000000",
-            )
-            .sentence(sentence, 0)
-            .done(),
-        ]
-    };
-    let mut claims = stated(
-        "a",
-        "A",
-        "The deal is worth €920 million ($1 billion).",
-        ("€920 million", "920000000"),
-    );
-    claims.extend(stated(
-        "z",
-        "Z",
-        "The deal is worth €800 million ($1 billion).",
-        ("€800 million", "800000000"),
-    ));
+    let sentence = "The deal is worth €800 million ($1 billion).";
+    let mut claims = stated_conversion_claims();
     claims.push(
         claim(
-            "b",
-            "B",
-            "2023-01-11",
+            "z",
+            "Z",
+            "2023-01-10",
             ContractValue,
-            "€700 million",
-            "700000000",
+            "€800 million",
+            "800000000",
         )
         .currency("EUR")
+        .sentence(sentence, 0)
         .done(),
     );
     claims.push(
         claim(
-            "c",
-            "C",
-            "2023-01-12",
+            "z",
+            "Z",
+            "2023-01-10",
             ContractValue,
-            "$1.3 billion",
-            "1300000000",
+            "$1 billion",
+            "1000000000",
         )
+        .sentence(sentence, 0)
         .done(),
     );
     let forward = run(&claims);
