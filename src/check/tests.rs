@@ -685,31 +685,32 @@ fn same_source_claims_do_not_contradict_each_other() {
     assert!(run(&claims).is_empty());
 }
 
-/// A euro-dollar rate stated in A's sentence, B's figure in euros, C's in dollars.
-fn stated_conversion_claims() -> Vec<SourcedClaim> {
-    let sentence = "The deal is worth €920 million ($1 billion).";
+/// The two claims of a sentence that states a euro-dollar rate: "The deal is worth
+/// {euros} ($1 billion)."
+fn stated_rate_pair(article: &str, source: &str, euros: &str, value: &str) -> Vec<SourcedClaim> {
+    let sentence = format!("The deal is worth {euros} ($1 billion).");
     vec![
+        claim(article, source, "2023-01-10", ContractValue, euros, value)
+            .currency("EUR")
+            .sentence(&sentence, 0)
+            .done(),
         claim(
-            "a",
-            "A",
-            "2023-01-10",
-            ContractValue,
-            "€920 million",
-            "920000000",
-        )
-        .currency("EUR")
-        .sentence(sentence, 0)
-        .done(),
-        claim(
-            "a",
-            "A",
+            article,
+            source,
             "2023-01-10",
             ContractValue,
             "$1 billion",
             "1000000000",
         )
-        .sentence(sentence, 0)
+        .sentence(&sentence, 0)
         .done(),
+    ]
+}
+
+/// A euro-dollar rate stated in A's sentence, B's figure in euros, C's in dollars.
+fn stated_conversion_claims() -> Vec<SourcedClaim> {
+    let mut claims = stated_rate_pair("a", "A", "€920 million", "920000000");
+    claims.extend([
         claim(
             "b",
             "B",
@@ -729,7 +730,8 @@ fn stated_conversion_claims() -> Vec<SourcedClaim> {
             "1300000000",
         )
         .done(),
-    ]
+    ]);
+    claims
 }
 
 #[test]
@@ -1251,33 +1253,8 @@ fn relations_from_functions_resolve_parents() {
 fn the_findings_do_not_depend_on_the_order_of_the_claims() {
     // two articles state different euro-dollar rates: which one converts must not depend on
     // which claim came first
-    let sentence = "The deal is worth €800 million ($1 billion).";
     let mut claims = stated_conversion_claims();
-    claims.push(
-        claim(
-            "z",
-            "Z",
-            "2023-01-10",
-            ContractValue,
-            "€800 million",
-            "800000000",
-        )
-        .currency("EUR")
-        .sentence(sentence, 0)
-        .done(),
-    );
-    claims.push(
-        claim(
-            "z",
-            "Z",
-            "2023-01-10",
-            ContractValue,
-            "$1 billion",
-            "1000000000",
-        )
-        .sentence(sentence, 0)
-        .done(),
-    );
+    claims.extend(stated_rate_pair("z", "Z", "€800 million", "800000000"));
     let forward = run(&claims);
     assert!(
         forward

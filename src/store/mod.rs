@@ -591,7 +591,7 @@ impl DocBuilder {
         // The text is kept once: where the raw input holds it verbatim, the stored article
         // goes without it (read.rs puts it back)
         let json = if raw.text_in_body {
-            serde_json::to_string(&ArticleWithoutText::from(article))
+            serde_json::to_string(&ArticleWithoutText(article))
         } else {
             serde_json::to_string(article)
         }
@@ -945,24 +945,12 @@ struct SourcedClaimRef<'a> {
 
 /// An [`Article`] serialised without its text, for an article whose raw input holds the
 /// text verbatim ([`RawInput::text_in_body`]). Read back as an article with an empty text.
-#[derive(Serialize)]
-struct ArticleWithoutText<'a> {
-    input: &'a str,
-    id: &'a str,
-    url: &'a Option<String>,
-    source: &'a Option<String>,
-    title: &'a Option<String>,
-    authors: &'a [String],
-    published: &'a Option<String>,
-    modified: &'a Option<String>,
-    language: &'a Option<String>,
-    #[serde(skip_serializing_if = "serde_json::Map::is_empty")]
-    metadata: &'a serde_json::Map<String, serde_json::Value>,
-}
+struct ArticleWithoutText<'a>(&'a Article);
 
-impl<'a> From<&'a Article> for ArticleWithoutText<'a> {
-    fn from(article: &'a Article) -> Self {
-        // no `..`: a field added to `Article` must be added here too
+impl Serialize for ArticleWithoutText<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        // no `..`: a field added to `Article` must be written here too (in its order)
         let Article {
             input,
             id,
@@ -975,19 +963,21 @@ impl<'a> From<&'a Article> for ArticleWithoutText<'a> {
             language,
             text: _,
             metadata,
-        } = article;
-        ArticleWithoutText {
-            input,
-            id,
-            url,
-            source,
-            title,
-            authors,
-            published,
-            modified,
-            language,
-            metadata,
+        } = self.0;
+        let mut out = serializer.serialize_struct("Article", 10)?;
+        out.serialize_field("input", input)?;
+        out.serialize_field("id", id)?;
+        out.serialize_field("url", url)?;
+        out.serialize_field("source", source)?;
+        out.serialize_field("title", title)?;
+        out.serialize_field("authors", authors)?;
+        out.serialize_field("published", published)?;
+        out.serialize_field("modified", modified)?;
+        out.serialize_field("language", language)?;
+        if !metadata.is_empty() {
+            out.serialize_field("metadata", metadata)?;
         }
+        out.end()
     }
 }
 
@@ -1018,4 +1008,44 @@ impl<'a> From<&'a Extraction> for ExtractionWithoutClaims<'a> {
 fn may_sit_beside_a_new_index(name: &std::ffi::OsStr) -> bool {
     let name = name.to_string_lossy();
     name == META_FILE || name.starts_with('.') || name.to_ascii_lowercase().starts_with("readme")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_article_without_text_is_the_article_json_less_its_text() {
+        let mut metadata = serde_json::Map::new();
+        metadata.insert("section".into(), serde_json::Value::from("tech"));
+        let full = Article {
+            input: "a.jsonl:1".into(),
+            id: "a-1".into(),
+            url: Some("https://example.com/a".into()),
+            source: Some("The \"Ledger\"".into()),
+            title: Some("Title".into()),
+            authors: vec!["A. Writer".into()],
+            published: Some("2023-03-01".into()),
+            text: "Body.".into(),
+            metadata,
+            ..Article::default()
+        };
+        for article in [full.clone(), Article::default()] {
+            let mut expected: serde_json::Value =
+                serde_json::to_value(&article).expect("article JSON");
+            if let Some(fields) = expected.as_object_mut() {
+                fields.remove("text");
+            }
+            let ours = serde_json::to_string(&ArticleWithoutText(&article)).expect("JSON");
+            assert_eq!(ours, expected.to_string());
+            let back: Article = serde_json::from_str(&ours).expect("reads back");
+            assert_eq!(
+                back,
+                Article {
+                    text: String::new(),
+                    ..article
+                }
+            );
+        }
+    }
 }
